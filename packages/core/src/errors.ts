@@ -1,0 +1,122 @@
+/**
+ * Every error code Augment can report, in one place. A shipped code never
+ * changes meaning; `docs/errors.md` has a section (cause and fix) for each.
+ */
+export const ERROR_CODES = {
+  /** The host passed an unknown or ill-typed option to `new PluginHost()`. */
+  OPTIONS_INVALID: 'AUG_OPTIONS_INVALID',
+  /** The plugin folder does not exist or is not a directory. */
+  FOLDER_MISSING: 'AUG_FOLDER_MISSING',
+  /** The plugin folder exists but could not be listed. */
+  FOLDER_UNREADABLE: 'AUG_FOLDER_UNREADABLE',
+  /** `plugin.manifest.json` could not be read. */
+  MANIFEST_UNREADABLE: 'AUG_MANIFEST_UNREADABLE',
+  /** `plugin.manifest.json` is not valid JSON. */
+  MANIFEST_PARSE: 'AUG_MANIFEST_PARSE',
+  /** `plugin.manifest.json` breaks one or more schema rules. */
+  MANIFEST_INVALID: 'AUG_MANIFEST_INVALID',
+  /** The manifest's `entryPoint` file does not exist. */
+  ENTRY_MISSING: 'AUG_ENTRY_MISSING',
+  /** The manifest's `entryPoint` resolves (on its real path) outside the plugin directory. */
+  ENTRY_OUTSIDE: 'AUG_ENTRY_OUTSIDE',
+  /** The manifest's `engines.host` range does not include the host's version. */
+  ENGINES_MISMATCH: 'AUG_ENGINES_MISMATCH',
+  /** Another plugin with the same name won the conflict rule. */
+  CONFLICT_DUPLICATE: 'AUG_CONFLICT_DUPLICATE',
+  /** The entry point threw (or failed to parse) while being imported. */
+  LOAD_IMPORT: 'AUG_LOAD_IMPORT',
+  /** Importing, validating or a lifecycle hook did not settle within `loadTimeoutMs`. */
+  LOAD_TIMEOUT: 'AUG_LOAD_TIMEOUT',
+  /** The host's `onLoad` hook threw or rejected. */
+  LOAD_HOOK: 'AUG_LOAD_HOOK',
+  /** The host's `onUnload` hook threw or rejected. */
+  UNLOAD_HOOK: 'AUG_UNLOAD_HOOK',
+  /** The plugin's export did not pass the host's `validator`. */
+  VALIDATE_REJECTED: 'AUG_VALIDATE_REJECTED',
+  /** The plugin's `meta` did not pass the host's `metaValidator`. */
+  VALIDATE_META: 'AUG_VALIDATE_META',
+  /** The host's `validator` or `metaValidator` itself threw. */
+  VALIDATE_THREW: 'AUG_VALIDATE_THREW',
+  /** The file watcher reported an error. */
+  WATCH_FAILED: 'AUG_WATCH_FAILED',
+} as const;
+
+/** One of the stable `AUG_…` codes listed in {@link ERROR_CODES}. */
+export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
+
+const BRAND = Symbol.for('augment.error');
+
+/** Extra fields an {@link AugmentError} can carry. */
+export interface AugmentErrorDetails {
+  /** The plugin's name, when it is known. */
+  plugin?: string | undefined;
+  /** The file the error is about (manifest, entry point, archive). */
+  file?: string | undefined;
+  /** The underlying error, when this one wraps another. */
+  cause?: unknown;
+}
+
+/**
+ * Base class of every error Augment creates. Check with {@link isAugmentError}
+ * rather than `instanceof`: two copies of `@augment/core` (an ESM and a CJS
+ * build, or two versions) each have their own class.
+ */
+export class AugmentError extends Error {
+  /** Stable machine-readable code, e.g. `AUG_MANIFEST_INVALID`. */
+  readonly code: ErrorCode;
+  /** The plugin the error is about, when known. */
+  readonly plugin: string | undefined;
+  /** The file the error is about, when known. */
+  readonly file: string | undefined;
+
+  /**
+   * @param code - stable code from {@link ERROR_CODES}
+   * @param message - what happened, naming plugin and file, then what to do
+   * @param details - plugin, file and cause
+   */
+  constructor(code: ErrorCode, message: string, details: AugmentErrorDetails = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.plugin = details.plugin;
+    this.file = details.file;
+    Object.defineProperty(this, BRAND, { value: true });
+  }
+}
+
+/** A problem with the options given to `new PluginHost()` (host misuse: thrown). */
+export class OptionsError extends AugmentError {}
+
+/** A problem with a plugin's `plugin.manifest.json` or the files it names. */
+export class ManifestError extends AugmentError {}
+
+/** A problem importing, validating or starting a plugin. */
+export class LoadError extends AugmentError {}
+
+/**
+ * Tells whether a value is an error created by any copy of `@augment/core`.
+ *
+ * @param value - anything, typically a caught error
+ * @returns true when `value` is an {@link AugmentError}
+ */
+export function isAugmentError(value: unknown): value is AugmentError {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as Record<symbol, unknown>)[BRAND] === true
+  );
+}
+
+/**
+ * Describes an unknown thrown value in one line, for messages.
+ *
+ * @param error - anything that was thrown
+ * @returns its message, or a string form of it
+ */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (typeof error === 'object' && error !== null && 'message' in error) {
+    return String((error as { message: unknown }).message);
+  }
+  return String(error);
+}
