@@ -37,6 +37,8 @@ export const ERROR_CODES = {
   VALIDATE_META: 'AUG_VALIDATE_META',
   /** The host's `validator` or `metaValidator` itself threw. */
   VALIDATE_THREW: 'AUG_VALIDATE_THREW',
+  /** `reload()` or `watch()` was called after `close()`. */
+  HOST_CLOSED: 'AUG_HOST_CLOSED',
   /** The file watcher reported an error. */
   WATCH_FAILED: 'AUG_WATCH_FAILED',
 } as const;

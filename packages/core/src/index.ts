@@ -1,1 +1,35 @@
-export {};
+export { PluginHost } from './host.js';
+export type { PluginHostOptions, ResolvedPluginHostOptions } from './options.js';
+export { resolveHostOptions } from './options.js';
+export type { PluginHostEvents, ReloadReason, UnloadReason } from './events.js';
+export type {
+  FailureStage,
+  Logger,
+  Manifest,
+  ModuleFormat,
+  PluginEntry,
+  PluginFailure,
+  PluginMeta,
+  PluginOrigin,
+  ReloadReport,
+  TypeGuard,
+  Validator,
+} from './types.js';
+export {
+  AugmentError,
+  ERROR_CODES,
+  LoadError,
+  ManifestError,
+  OptionsError,
+  isAugmentError,
+} from './errors.js';
+export type { AugmentErrorDetails, ErrorCode } from './errors.js';
+export {
+  MANIFEST_FILE,
+  checkManifestFiles,
+  manifestJsonSchema,
+  parseManifest,
+  readManifest,
+  validateManifest,
+} from './manifest.js';
+export { detectFormat } from './format.js';

@@ -1,0 +1,246 @@
+import { EventEmitter } from 'node:events';
+import { AugmentError, ERROR_CODES, describeError } from './errors.js';
+import type { PluginHostEvents, ReloadReason } from './events.js';
+import { debug, log } from './internal/log.js';
+import {
+  resolveHostOptions,
+  type PluginHostOptions,
+  type ResolvedPluginHostOptions,
+} from './options.js';
+import { Reloader } from './reload.js';
+import type { Manifest, PluginEntry, PluginFailure, PluginMeta, ReloadReport } from './types.js';
+import { watchFolder, type FolderWatcher } from './watch.js';
+
+/**
+ * Discovers, validates, loads and hot-reloads the plugins in one folder, and
+ * keeps the good ones in a registry. Plugins are trusted and run in-process;
+ * a broken plugin never crashes the host at discovery or load time: it becomes
+ * a {@link PluginFailure} (see `getFailures()` and the `plugin:failed` event).
+ * Calls into plugins go straight to their own exports: no proxy in between.
+ *
+ * @typeParam T - the plugin signature every plugin's export must have
+ * @typeParam M - the shape of the manifests' `meta` (checked by `metaValidator`)
+ *
+ * @example
+ * ```ts
+ * import { PluginHost } from '@augment/core';
+ *
+ * interface Greeter { greet(name: string): string }
+ * const isGreeter = (p: unknown): p is Greeter =>
+ *   typeof (p as Greeter | null)?.greet === 'function';
+ *
+ * const host = new PluginHost<Greeter>({ folder: './plugins', validator: isGreeter });
+ * const report = await host.reload();          // scan, load, validate, register
+ * for (const { manifest, plugin } of host.getAll()) {
+ *   console.log(manifest.name, plugin.greet('world'));
+ * }
+ * const greeter = host.find((m) => m.meta.type === 'greeter');
+ * await host.close();
+ * ```
+ */
+export class PluginHost<T = unknown, M = PluginMeta> extends EventEmitter<PluginHostEvents<T, M>> {
+  /** The options with every default applied. */
+  readonly options: ResolvedPluginHostOptions<T, M>;
+  readonly #reloader: Reloader<T, M>;
+  readonly #reportedSkips = new Set<string>();
+  #running: Promise<ReloadReport> | undefined;
+  #queued: Promise<ReloadReport> | undefined;
+  #watcher: Promise<FolderWatcher> | undefined;
+  #closed: Promise<void> | undefined;
+
+  /**
+   * @param options - `folder` is required; see {@link PluginHostOptions}
+   * @throws {OptionsError} `AUG_OPTIONS_INVALID` when an option is unknown or of the wrong type
+   */
+  constructor(options: PluginHostOptions<T, M>) {
+    super();
+    this.options = resolveHostOptions(options);
+    this.#reloader = new Reloader<T, M>(this.options, {
+      failed: (failure) => {
+        log(this.options.logger, failure.stage === 'folder' ? 'error' : 'warn', failure.message);
+        this.#emit('plugin:failed', { failure });
+      },
+      loaded: (entry, previous) => {
+        this.#emit('plugin:loaded', { entry, previous });
+      },
+      unloaded: (entry, reason) => {
+        this.#emit('plugin:unloaded', { entry, reason });
+      },
+      skipped: (source) => {
+        if (this.#reportedSkips.has(source)) return;
+        this.#reportedSkips.add(source);
+        log(
+          this.options.logger,
+          'debug',
+          `${source} has no plugin.manifest.json; not a plugin, skipped.`,
+        );
+      },
+    });
+  }
+
+  /**
+   * Scans the folder, loads new and changed plugins, and swaps the registry in
+   * one step. Plugins whose files did not change are not imported again; a
+   * plugin whose new version fails keeps its last known good version. Calls
+   * made while a scan runs share one follow-up scan. Never rejects because of
+   * a plugin: failures are in the report.
+   *
+   * @returns what changed: added, updated, removed, unchanged, kept, failed
+   * @throws {AugmentError} `AUG_HOST_CLOSED` after `close()`
+   */
+  reload(): Promise<ReloadReport> {
+    return this.#schedule('manual');
+  }
+
+  /**
+   * Every loaded plugin with its manifest, sorted by name. A frozen snapshot:
+   * it does not change when a later reload publishes a new registry.
+   */
+  getAll(): readonly PluginEntry<T, M>[] {
+    return this.#reloader.registry.entries;
+  }
+
+  /**
+   * The first plugin (in name order) whose manifest matches the predicate.
+   *
+   * @param predicate - tested against each manifest
+   */
+  find(predicate: (manifest: Manifest<M>) => boolean): T | undefined {
+    return this.#reloader.registry.find(predicate);
+  }
+
+  /**
+   * The entry of the plugin with this name, if it is loaded.
+   *
+   * @param name - the manifest's `name`
+   */
+  get(name: string): PluginEntry<T, M> | undefined {
+    return this.#reloader.registry.get(name);
+  }
+
+  /**
+   * The failures that stand after the last scan: each plugin (or the folder)
+   * that could not be loaded, until its files change and it loads.
+   */
+  getFailures(): readonly PluginFailure[] {
+    return this.#reloader.failures;
+  }
+
+  /**
+   * Reloads by itself whenever anything under the folder changes, debounced
+   * (`watchDebounceMs`). Resolves once the watcher is ready. Idempotent.
+   *
+   * @throws {AugmentError} `AUG_HOST_CLOSED` after `close()`
+   */
+  async watch(): Promise<void> {
+    if (this.#closed !== undefined) throw closedError();
+    this.#watcher ??= watchFolder({
+      folder: this.options.folder,
+      debounceMs: this.options.watchDebounceMs,
+      onChange: () => {
+        this.#schedule('watch').catch((error: unknown) => {
+          debug('watch-triggered reload failed: %s', describeError(error));
+        });
+      },
+      onError: (error) => {
+        log(
+          this.options.logger,
+          'error',
+          `Watching ${this.options.folder} failed (${ERROR_CODES.WATCH_FAILED}): ${describeError(error)}. Call reload() to pick up changes.`,
+        );
+      },
+    });
+    await this.#watcher;
+  }
+
+  /**
+   * Stops watching, waits for a running scan, and unloads every plugin
+   * (`onUnload` runs for each). Idempotent; afterwards `reload()` rejects.
+   */
+  close(): Promise<void> {
+    this.#closed ??= this.#close();
+    return this.#closed;
+  }
+
+  /** Same as {@link PluginHost.close}, for `await using host = new PluginHost(...)`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  async #close(): Promise<void> {
+    const watcher = this.#watcher;
+    this.#watcher = undefined;
+    if (watcher !== undefined) await (await watcher.catch(() => undefined))?.close();
+    await this.#queued?.catch(() => undefined);
+    await this.#running?.catch(() => undefined);
+    await this.#reloader.unloadAll();
+  }
+
+  #schedule(reason: ReloadReason): Promise<ReloadReport> {
+    if (this.#closed !== undefined) return Promise.reject(closedError());
+    if (this.#queued !== undefined) return this.#queued;
+    if (this.#running === undefined) return this.#start(reason);
+    this.#queued = this.#running.then(
+      () => this.#afterQueue(reason),
+      () => this.#afterQueue(reason),
+    );
+    return this.#queued;
+  }
+
+  #afterQueue(reason: ReloadReason): Promise<ReloadReport> {
+    this.#queued = undefined;
+    if (this.#closed !== undefined) return Promise.reject(closedError());
+    return this.#start(reason);
+  }
+
+  #start(reason: ReloadReason): Promise<ReloadReport> {
+    const run = this.#scan(reason).finally(() => {
+      if (this.#running === run) this.#running = undefined;
+    });
+    this.#running = run;
+    return run;
+  }
+
+  async #scan(reason: ReloadReason): Promise<ReloadReport> {
+    if (this.options.watch && this.#watcher === undefined) {
+      await this.watch().catch((error: unknown) => {
+        log(
+          this.options.logger,
+          'error',
+          `Could not watch ${this.options.folder}: ${describeError(error)}.`,
+        );
+      });
+    }
+    this.#emit('reload:start', { reason });
+    const report = await this.#reloader.scan();
+    log(
+      this.options.logger,
+      'info',
+      `reload (${reason}) in ${report.durationMs.toFixed(1)} ms: ${report.added.length} added, ${report.updated.length} updated, ${report.removed.length} removed, ${report.unchanged.length} unchanged, ${report.kept.length} kept, ${report.failed.length} failed`,
+    );
+    this.#emit('reload:done', { report });
+    return report;
+  }
+
+  /** Calls each listener in turn; a throwing listener is logged and cannot abort a reload. */
+  #emit<K extends keyof PluginHostEvents<T, M>>(name: K, ...args: PluginHostEvents<T, M>[K]): void {
+    for (const listener of this.rawListeners(name as never) as ((...a: unknown[]) => unknown)[]) {
+      try {
+        listener.apply(this, args);
+      } catch (error) {
+        log(
+          this.options.logger,
+          'error',
+          `A "${String(name)}" listener threw: ${describeError(error)}. Listeners must not throw; the reload went on.`,
+        );
+      }
+    }
+  }
+}
+
+function closedError(): AugmentError {
+  return new AugmentError(
+    ERROR_CODES.HOST_CLOSED,
+    'This PluginHost is closed. Create a new PluginHost to load plugins again.',
+  );
+}

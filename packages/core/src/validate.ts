@@ -1,0 +1,42 @@
+import type { StandardSchemaV1 } from '@standard-schema/spec';
+import type { Validator } from './types.js';
+
+/** The outcome of running a validator: pass, or fail with a readable list of issues. */
+export type ValidationOutcome =
+  { readonly ok: true } | { readonly ok: false; readonly issues: string };
+
+/**
+ * Runs a host validator (a type guard or a Standard Schema) against a value.
+ * The validator only decides: whatever a schema returns is thrown away, so the
+ * caller keeps the original value. A validator that throws rejects this promise.
+ *
+ * @param validator - type guard or Standard Schema
+ * @param value - the plugin export or the manifest's `meta`
+ */
+export async function runValidator<T>(
+  validator: Validator<T>,
+  value: unknown,
+): Promise<ValidationOutcome> {
+  if (typeof validator === 'function') {
+    return validator(value)
+      ? { ok: true }
+      : { ok: false, issues: `the type guard ${validator.name || '(anonymous)'} returned false` };
+  }
+  const result = await validator['~standard'].validate(value);
+  if (result.issues === undefined) return { ok: true };
+  return { ok: false, issues: formatIssues(result.issues) };
+}
+
+/** Formats Standard Schema issues as `path: message` lines joined by `; `. */
+export function formatIssues(issues: readonly StandardSchemaV1.Issue[]): string {
+  if (issues.length === 0) return 'the schema reported a failure without issues';
+  return issues
+    .map((issue) => {
+      const path = (issue.path ?? [])
+        .map((segment) => (typeof segment === 'object' ? segment.key : segment))
+        .map(String)
+        .join('.');
+      return path === '' ? issue.message : `${path}: ${issue.message}`;
+    })
+    .join('; ');
+}
