@@ -1,0 +1,3 @@
+module.exports = {
+  greet: (name) => `Hello, ${name}, from a CommonJS plugin`,
+};

@@ -1,0 +1,3 @@
+export default {
+  greet: (name) => `Hello, ${name}, from an ES module plugin`,
+};
