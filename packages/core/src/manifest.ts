@@ -1,0 +1,373 @@
+import { readFile } from 'node:fs';
+import { realpath, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import validRange from 'semver/ranges/valid.js';
+import * as z from 'zod';
+import { describeError, isAugmentError, ManifestError } from './errors.js';
+import { isInside, isSafeRelativePath } from './internal/paths.js';
+import type { Manifest } from './types.js';
+
+/** The name of the manifest file at the root of every plugin directory. */
+export const MANIFEST_FILE = 'plugin.manifest.json';
+
+/** One broken rule of a manifest: where (`"entryPoint"`, `"engines.host"`, `"(root)"`) and what was expected. */
+export interface ManifestValidationIssue {
+  /** Dotted JSON path of the offending value, or `"(root)"` for the manifest itself. */
+  readonly path: string;
+  /** What the value must be, e.g. `must be a semantic version like "1.0.0"`. */
+  readonly message: string;
+}
+
+const SCHEMA_ID = 'https://unpkg.com/@augment/core/schema/plugin.manifest.schema.json';
+
+/** Lower-case, url-safe, optional `@scope/`; neither part starts with `.` or `_` (npm's rules for new packages). */
+const NAME_PATTERN = /^(?:@[a-z0-9-][a-z0-9._-]*\/)?[a-z0-9-][a-z0-9._-]*$/u;
+
+/** The regular expression published on semver.org for SemVer 2.0.0. */
+const SEMVER_PATTERN =
+  /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/u;
+
+/** No C0 or C1 control character (NUL, newline, DEL …) anywhere. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f-\u009f]*$/u;
+
+/** A required string: its own message when missing, another when of the wrong type. */
+function requiredString(example: string) {
+  return z.string({
+    error: (issue) =>
+      issue.input === undefined
+        ? `is required: add ${example}`
+        : `must be a string like ${example}`,
+  });
+}
+
+/** Each rule aborts the ones after it, so that every field reports one clear problem. */
+const abortWith = (error: string) => ({ error, abort: true });
+
+/**
+ * The rules of `plugin.manifest.json`, as a zod 4 schema: the one source of
+ * truth for {@link validateManifest} and {@link manifestJsonSchema}. Every
+ * rule except the `engines.host` range check is a plain pattern, type or
+ * length that JSON Schema can express. Unknown top-level keys pass through.
+ */
+export const manifestSchema = z
+  .looseObject(
+    {
+      name: requiredString('"name": "my-plugin"')
+        .min(1, abortWith('must not be empty: use a name like "my-plugin"'))
+        .max(214, abortWith('must be at most 214 characters long'))
+        .regex(/^(?![._])/u, abortWith('must not start with "." or "_"'))
+        .regex(/^[^A-Z]*$/u, abortWith('must be lower-case'))
+        .regex(NAME_PATTERN, {
+          error:
+            'must be an npm-style package name like "my-plugin" or "@scope/my-plugin" (lower-case letters, digits, "-", "." and "_")',
+        })
+        .meta({
+          description: "npm-style package name, unique among the host's plugins.",
+          examples: ['my-plugin', '@acme/my-plugin'],
+        }),
+      version: requiredString('"version": "1.0.0"')
+        .regex(SEMVER_PATTERN, {
+          error:
+            'must be a semantic version like "1.0.0" or "2.1.0-beta.1" (three numbers, no "v" prefix, no leading zeros)',
+        })
+        .meta({ description: 'Semantic version of the plugin.', examples: ['1.0.0'] }),
+      entryPoint: requiredString('"entryPoint": "./dist/index.js"')
+        .min(1, abortWith('must not be empty: use a relative path like "./dist/index.js"'))
+        .regex(NO_CONTROL_CHARACTERS, abortWith('must not contain control characters'))
+        .regex(
+          /^(?![/\\])/u,
+          abortWith(
+            'must be relative to the plugin directory like "./dist/index.js", not absolute',
+          ),
+        )
+        .regex(/^(?![A-Za-z]:)/u, abortWith('must not start with a drive letter like "C:"'))
+        .regex(
+          /^(?!(?:[\s\S]*[/\\])?\.\.(?:[/\\]|$))/u,
+          abortWith('must stay inside the plugin directory: remove every ".." segment'),
+        )
+        .regex(/^[^\\]*$/u, { error: 'must use forward slashes ("/"), not backslashes' })
+        .meta({
+          description:
+            'Entry module, relative to the plugin directory, with forward slashes and no "..".',
+          examples: ['./dist/index.js'],
+        }),
+      meta: z
+        .record(z.string(), z.unknown(), {
+          error: 'must be an object (use {} when there is nothing to say)',
+        })
+        .default(() => ({}))
+        .meta({ description: 'Host-specific data, checked by the host. Defaults to {}.' }),
+      description: z
+        .string({ error: 'must be a string' })
+        .optional()
+        .meta({ description: 'One-line description for humans.' }),
+      engines: z
+        .looseObject(
+          {
+            host: z
+              .string({ error: 'must be a string with a semver range like "^1.0.0"' })
+              .refine((range) => validRange(range) !== null, {
+                error: 'must be a valid semver range like "^1.0.0" or ">=1.2 <3"',
+              })
+              .optional()
+              .meta({ description: 'semver range of host versions this plugin works with.' }),
+          },
+          { error: 'must be an object like {"host": "^1.0.0"}' },
+        )
+        .optional()
+        .meta({ description: 'Version ranges this plugin supports.' }),
+    },
+    {
+      error:
+        'must be a JSON object like {"name": "my-plugin", "version": "1.0.0", "entryPoint": "./dist/index.js"}',
+    },
+  )
+  .meta({
+    title: 'Augment plugin manifest',
+    description: `The ${MANIFEST_FILE} file at the root of an Augment plugin.`,
+  });
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    Object.values(value).forEach(deepFreeze);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+const { $schema, title, description, ...rules } = z.toJSONSchema(manifestSchema, {
+  target: 'draft-2020-12',
+  io: 'input',
+});
+
+/**
+ * JSON Schema (draft 2020-12) of `plugin.manifest.json`, generated from
+ * {@link manifestSchema} and frozen. Published as
+ * `@augment/core/plugin.manifest.schema.json`, so a manifest can point its
+ * `"$schema"` key at it for editor help. It accepts exactly what
+ * {@link validateManifest} accepts, except that it cannot check that
+ * `engines.host` is a valid semver range.
+ */
+export const manifestJsonSchema: Readonly<z.core.JSONSchema.BaseSchema> = deepFreeze({
+  $schema,
+  $id: SCHEMA_ID,
+  title,
+  description,
+  ...rules,
+});
+
+/**
+ * Checks a parsed manifest against {@link manifestSchema}. Pure: no I/O, and
+ * the input is never changed. Besides the JSON Schema rules, `engines.host`
+ * must be a range `semver.validRange` accepts.
+ *
+ * @param json - the parsed contents of `plugin.manifest.json`, any value
+ * @param file - path used in the error message
+ * @returns a new manifest object; `meta` is `{}` when absent, unknown keys are kept (except `__proto__`)
+ * @throws {ManifestError} `AUG_MANIFEST_INVALID` listing every problem at once; read them with {@link getManifestIssues}
+ * @example
+ * const manifest = validateManifest({ name: 'hello', version: '1.0.0', entryPoint: './dist/index.js' });
+ * manifest.meta; // {}
+ */
+export function validateManifest(json: unknown, file?: string): Manifest {
+  let plugin: string | undefined;
+  let issues: ManifestValidationIssue[];
+  try {
+    const name: unknown = typeof json === 'object' && json !== null ? Reflect.get(json, 'name') : 0;
+    plugin = manifestSchema.shape.name.safeParse(name).data;
+    const result = manifestSchema.safeParse(json);
+    if (result.success) return result.data;
+    issues = result.error.issues.map((issue) => ({
+      path: issue.path.length === 0 ? '(root)' : issue.path.map(String).join('.'),
+      message: issue.message,
+    }));
+  } catch (error) {
+    issues = [{ path: '(root)', message: `could not be read: ${safeDescribe(error)}` }];
+  }
+  const where = `${plugin === undefined ? '' : `Plugin "${plugin}": `}${file ?? MANIFEST_FILE}`;
+  const lines = issues.map((issue) => `- ${issue.path}: ${issue.message}`).join('\n');
+  const count = issues.length === 1 ? 'a problem' : `${issues.length} problems`;
+  const fix = `Fix ${issues.length === 1 ? 'it' : 'them'} and try again (editors can check the file against @augment/core/plugin.manifest.schema.json).`;
+  const message = `${where} has ${count}:\n${lines}\n${fix}`;
+  const error = new ManifestError('AUG_MANIFEST_INVALID', message, { plugin, file });
+  throw Object.assign(error, { issues: Object.freeze(issues) });
+}
+
+/**
+ * Lists the problems of an `AUG_MANIFEST_INVALID` error from {@link validateManifest}.
+ *
+ * @param error - anything, typically a caught error
+ * @returns each problem with its JSON path, or `[]` for any other value
+ */
+export function getManifestIssues(error: unknown): readonly ManifestValidationIssue[] {
+  if (!isAugmentError(error) || error.code !== 'AUG_MANIFEST_INVALID') return [];
+  const issues: unknown = Reflect.get(error, 'issues');
+  return Array.isArray(issues) ? (issues as ManifestValidationIssue[]) : [];
+}
+
+/**
+ * Parses the text of `plugin.manifest.json` (a leading UTF-8 BOM is ignored)
+ * and validates it with {@link validateManifest}.
+ *
+ * @param text - the file's contents
+ * @param file - path used in error messages
+ * @throws {ManifestError} `AUG_MANIFEST_PARSE` for bad JSON (with line and column), `AUG_MANIFEST_INVALID` for broken rules
+ */
+export function parseManifest(text: string, file?: string): Manifest {
+  const json = text.startsWith('\uFEFF') ? text.slice(1) : text;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch (error) {
+    const reported = /at position (\d+)/.exec(safeDescribe(error))?.[1];
+    const offset = reported === undefined ? findJsonError(json) : Number(reported);
+    const before = json.slice(0, offset);
+    const at =
+      offset < 0
+        ? ''
+        : ` at line ${before.split('\n').length}, column ${offset - before.lastIndexOf('\n')}`;
+    throw new ManifestError(
+      'AUG_MANIFEST_PARSE',
+      `${file ?? MANIFEST_FILE} is not valid JSON${at}: ${safeDescribe(error)}. Fix the JSON syntax (double-quoted keys and strings, no comments or trailing commas).`,
+      { file, cause: error },
+    );
+  }
+  return validateManifest(parsed, file);
+}
+
+/**
+ * Reads and validates `<dir>/plugin.manifest.json`.
+ *
+ * @param dir - the plugin directory
+ * @throws {ManifestError} `AUG_MANIFEST_UNREADABLE` when the file is missing or cannot be read, `AUG_MANIFEST_PARSE`, `AUG_MANIFEST_INVALID`
+ */
+export async function readManifest(dir: string): Promise<Manifest> {
+  const file = resolve(dir, MANIFEST_FILE);
+  let text: string;
+  try {
+    // The callback API costs less per call than fs.promises.readFile.
+    text = await new Promise<string>((done, fail) => {
+      readFile(file, 'utf8', (error, data) => {
+        if (error) fail(error);
+        else done(data);
+      });
+    });
+  } catch (error) {
+    const message =
+      errorCode(error) === 'ENOENT'
+        ? `${file} is missing. Add a ${MANIFEST_FILE} with "name", "version" and "entryPoint" to the plugin directory.`
+        : `${file} could not be read: ${safeDescribe(error)}. Check that it is a readable file.`;
+    throw new ManifestError('AUG_MANIFEST_UNREADABLE', message, { file, cause: error });
+  }
+  return parseManifest(text, file);
+}
+
+/**
+ * Checks the files a valid manifest names: its entry point must exist, be a
+ * file, and on its real path (symlinks resolved, on both sides) stay inside
+ * the real plugin directory. Kept apart from {@link validateManifest} so that
+ * a manifest can be checked before its plugin is built.
+ *
+ * @param manifest - a manifest returned by {@link validateManifest}
+ * @param dir - the plugin directory the manifest came from
+ * @returns the real path of the entry file
+ * @throws {ManifestError} `AUG_ENTRY_MISSING` (absent, or not a file), `AUG_ENTRY_OUTSIDE`
+ */
+export async function checkManifestFiles(manifest: Manifest, dir: string): Promise<string> {
+  const { name, entryPoint } = manifest;
+  const manifestFile = resolve(dir, MANIFEST_FILE);
+  const safe = typeof entryPoint === 'string' && isSafeRelativePath(entryPoint);
+  const entry = safe ? resolve(dir, entryPoint) : JSON.stringify(entryPoint);
+  const fail = (
+    code: 'AUG_ENTRY_MISSING' | 'AUG_ENTRY_OUTSIDE',
+    problem: string,
+    cause?: unknown,
+  ) =>
+    new ManifestError(code, `Plugin "${name}": entry point ${entry} ${problem}`, {
+      plugin: name,
+      file: entry,
+      cause,
+    });
+  if (!safe) {
+    throw fail(
+      'AUG_ENTRY_OUTSIDE',
+      `is not a relative path inside the plugin directory. Fix "entryPoint" in ${manifestFile}.`,
+    );
+  }
+  const fix = `Build the plugin, or fix "entryPoint" in ${manifestFile}.`;
+  let realDir: string;
+  let realEntry: string;
+  try {
+    realDir = await realpath(dir);
+    realEntry = await realpath(entry);
+  } catch (error) {
+    const problem =
+      errorCode(error) === 'ENOENT'
+        ? 'does not exist'
+        : `cannot be resolved (${safeDescribe(error)})`;
+    throw fail('AUG_ENTRY_MISSING', `${problem}. ${fix}`, error);
+  }
+  if (!isInside(realDir, realEntry)) {
+    throw fail(
+      'AUG_ENTRY_OUTSIDE',
+      `resolves to ${realEntry}, outside the plugin directory ${realDir}. Keep the entry file inside the plugin (no symlink leading out) and fix "entryPoint" in ${manifestFile}.`,
+    );
+  }
+  const stats = await stat(realEntry).catch((error: unknown) => {
+    throw fail('AUG_ENTRY_MISSING', `cannot be read (${safeDescribe(error)}). ${fix}`, error);
+  });
+  if (!stats.isFile()) throw fail('AUG_ENTRY_MISSING', `is not a file. ${fix}`);
+  return realEntry;
+}
+
+function errorCode(error: unknown): unknown {
+  return typeof error === 'object' && error !== null ? Reflect.get(error, 'code') : undefined;
+}
+
+/** {@link describeError} for values whose own getters may throw. */
+function safeDescribe(error: unknown): string {
+  try {
+    return describeError(error);
+  } catch {
+    return 'unknown error';
+  }
+}
+
+/** Sticky RFC 8259 tokens, to locate the errors V8 reports without a position. */
+const SPACE = /[ \t\n\r]*/y;
+// eslint-disable-next-line no-control-regex -- JSON strings must not hold raw control characters
+const STRING = /"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[\da-fA-F]{4}))*"/y;
+const SCALAR = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null/y;
+
+/** Offset of the first JSON syntax error in `text`, or -1 when none is found. */
+function findJsonError(text: string): number {
+  let at = 0;
+  const eat = (token: RegExp | string): boolean => {
+    if (typeof token === 'string') {
+      if (text[at] !== token) return false;
+      at += 1;
+      return true;
+    }
+    token.lastIndex = at;
+    if (!token.test(text)) return false;
+    at = token.lastIndex;
+    return true;
+  };
+  const value = (): boolean => {
+    eat(SPACE);
+    if (!eat('{') && !eat('[')) return eat(STRING) || eat(SCALAR);
+    const close = text[at - 1] === '{' ? '}' : ']';
+    if (eat(SPACE) && eat(close)) return true;
+    do {
+      if (close === '}' && !(eat(SPACE) && eat(STRING) && eat(SPACE) && eat(':'))) return false;
+      if (!(value() && eat(SPACE))) return false;
+    } while (eat(','));
+    return eat(close);
+  };
+  try {
+    return value() && eat(SPACE) && at === text.length ? -1 : at;
+  } catch {
+    return -1; // nesting too deep for this scanner: report no position
+  }
+}
