@@ -1,0 +1,208 @@
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import fc from 'fast-check';
+import validRange from 'semver/ranges/valid.js';
+import { describe, expect, it } from 'vitest';
+import { getManifestIssues, manifestJsonSchema, validateManifest } from '../src/manifest.js';
+
+const ajv = new Ajv2020({ strict: true, allErrors: true });
+const schemaAccepts = ajv.compile(manifestJsonSchema);
+
+function validatorAccepts(manifest: unknown): boolean {
+  try {
+    validateManifest(manifest);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The JSON paths ajv reports, written like validateManifest writes them. */
+function schemaPaths(manifest: unknown): string[] {
+  if (schemaAccepts(manifest)) return [];
+  return (schemaAccepts.errors ?? []).map((error) => {
+    const missing: unknown = error.params.missingProperty;
+    const path = error.instancePath.split('/').slice(1);
+    if (typeof missing === 'string') path.push(missing);
+    return path.length === 0 ? '(root)' : path.join('.');
+  });
+}
+
+function validatorPaths(manifest: unknown): string[] {
+  try {
+    validateManifest(manifest);
+    return [];
+  } catch (error) {
+    return getManifestIssues(error).map((issue) => issue.path);
+  }
+}
+
+const base = { name: 'my-plugin', version: '1.0.0', entryPoint: './dist/index.js', meta: {} };
+const without = (key: keyof typeof base): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(base).filter(([k]) => k !== key));
+
+const good: unknown[] = [
+  base,
+  without('meta'),
+  { ...base, name: '@scope/plugin.x_y-z' },
+  { ...base, name: 'x'.repeat(214) },
+  { ...base, version: '1.2.3-beta.1+build.5' },
+  { ...base, entryPoint: 'dist/index.js' },
+  { ...base, entryPoint: './a/..b/c.js' },
+  { ...base, description: 'Says hi' },
+  { ...base, engines: {} },
+  { ...base, engines: { host: '^1.0.0', node: 20 } },
+  { ...base, meta: { a: [1, { b: null }] } },
+  { ...base, $schema: './schema.json', anything: [null] },
+];
+
+const bad: unknown[] = [
+  null,
+  [],
+  'manifest',
+  42,
+  {},
+  without('name'),
+  without('version'),
+  without('entryPoint'),
+  { ...base, name: 'MyPlugin' },
+  { ...base, name: '.hidden' },
+  { ...base, name: '_private' },
+  { ...base, name: 'x'.repeat(215) },
+  { ...base, name: '' },
+  { ...base, name: '@scope/' },
+  { ...base, name: 'a b' },
+  { ...base, name: 7 },
+  { ...base, version: '1.0' },
+  { ...base, version: 'v1.0.0' },
+  { ...base, version: '01.0.0' },
+  { ...base, version: '1.0.0-01' },
+  { ...base, entryPoint: '' },
+  { ...base, entryPoint: '../x.js' },
+  { ...base, entryPoint: './a/../b.js' },
+  { ...base, entryPoint: '/abs.js' },
+  { ...base, entryPoint: 'C:\\x.js' },
+  { ...base, entryPoint: 'C:x.js' },
+  { ...base, entryPoint: '\\\\server\\share\\x.js' },
+  { ...base, entryPoint: '//server/share/x.js' },
+  { ...base, entryPoint: 'dist\\index.js' },
+  { ...base, entryPoint: 'dist/\u0000.js' },
+  { ...base, entryPoint: 'a\n/../b.js' },
+  { ...base, meta: [] },
+  { ...base, meta: null },
+  { ...base, meta: 'x' },
+  { ...base, description: 1 },
+  { ...base, engines: [] },
+  { ...base, engines: 'x' },
+  { ...base, engines: { host: 1 } },
+];
+
+describe('manifestJsonSchema', () => {
+  it('is a draft 2020-12 schema with an id, a title and help for each property', () => {
+    expect(manifestJsonSchema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
+    expect(manifestJsonSchema.$id).toMatch(/plugin\.manifest\.schema\.json$/);
+    expect(manifestJsonSchema.title).toBeTypeOf('string');
+    expect(manifestJsonSchema.description).toBeTypeOf('string');
+    const properties = manifestJsonSchema.properties ?? {};
+    expect(Object.keys(properties).sort()).toEqual(
+      ['description', 'engines', 'entryPoint', 'meta', 'name', 'version'].sort(),
+    );
+    for (const property of Object.values(properties)) {
+      expect(property).toHaveProperty('description');
+    }
+    expect(Object.isFrozen(manifestJsonSchema)).toBe(true);
+  });
+
+  it.each(good)('accepts %j like validateManifest does', (manifest) => {
+    expect(validatorAccepts(manifest)).toBe(true);
+    expect(schemaAccepts(manifest)).toBe(true);
+  });
+
+  it.each(bad)('rejects %j like validateManifest does', (manifest) => {
+    expect(validatorAccepts(manifest)).toBe(false);
+    expect(schemaAccepts(manifest)).toBe(false);
+  });
+
+  it('leaves the semver range check of engines.host to validateManifest (documented)', () => {
+    const manifest = { ...base, engines: { host: 'not a range' } };
+    expect(schemaAccepts(manifest)).toBe(true);
+    expect(validatorAccepts(manifest)).toBe(false);
+  });
+
+  it('agrees with validateManifest on arbitrary manifests', () => {
+    // Short runs of any UTF-16 unit (lone surrogates and control characters
+    // included) or of the characters the rules are about.
+    const noise = fc.string({
+      unit: fc.oneof(
+        fc.nat(0xffff).map((code) => String.fromCharCode(code)),
+        fc.constantFrom('A', '.', '_', '-', '/', '\\', ':', '@', '~', ' ', '\n', '..'),
+      ),
+      maxLength: 3,
+    });
+    // Mostly valid values, valid values with noise inserted, and anything at all.
+    const field = (valid: fc.Arbitrary<string>) =>
+      fc.oneof(
+        { weight: 8, arbitrary: valid },
+        {
+          weight: 3,
+          arbitrary: fc.tuple(valid, noise, fc.nat()).map(([text, extra, at]) => {
+            const cut = at % (text.length + 1);
+            return text.slice(0, cut) + extra + text.slice(cut);
+          }),
+        },
+        { weight: 1, arbitrary: fc.string({ unit: 'binary' }) },
+        { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 1 }) },
+      );
+    const segment = fc.oneof(fc.stringMatching(/^[\w.-]{1,6}$/), fc.constantFrom('.', 'dist'));
+    const fields = {
+      name: field(
+        fc.oneof(
+          fc.stringMatching(/^(?:@[a-z0-9-][a-z0-9._-]{0,8}\/)?[a-z0-9-][a-z0-9._-]{0,20}$/),
+          fc.constantFrom('x'.repeat(214), 'x'.repeat(215)),
+        ),
+      ),
+      version: field(
+        fc.stringMatching(
+          /^(?:0|[1-9]\d{0,2})\.(?:0|[1-9]\d{0,2})\.(?:0|[1-9]\d{0,2})(?:-[0-9A-Za-z-]{1,4}(?:\.[0-9A-Za-z-]{1,4}){0,2})?(?:\+[0-9A-Za-z-]{1,4})?$/,
+        ),
+      ),
+      entryPoint: field(
+        fc
+          .tuple(fc.constantFrom('', './'), fc.array(segment, { minLength: 1, maxLength: 4 }))
+          .map(([prefix, parts]) => prefix + parts.join('/')),
+      ),
+      meta: fc.oneof(
+        { weight: 4, arbitrary: fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 2 })) },
+        { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 1 }) },
+      ),
+      description: field(fc.string()),
+      engines: fc.oneof(
+        { weight: 4, arbitrary: fc.record({ host: field(fc.constantFrom('^1.0.0', '>=2 <3')) }) },
+        { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 1 }) },
+      ),
+      extra: fc.jsonValue({ maxDepth: 2 }),
+    };
+    const manifest = fc.oneof(
+      {
+        weight: 9,
+        arbitrary: fc.record(fields, { requiredKeys: ['name', 'version', 'entryPoint'] }),
+      },
+      { weight: 1, arbitrary: fc.record(fields, { requiredKeys: [] }) },
+    );
+    fc.assert(
+      fc.property(manifest, (value) => {
+        const engines: unknown = value.engines;
+        const host: unknown =
+          typeof engines === 'object' && engines !== null && !Array.isArray(engines)
+            ? (engines as Record<string, unknown>).host
+            : undefined;
+        const badRange = typeof host === 'string' && validRange(host) === null;
+        expect(validatorAccepts(value)).toBe(schemaAccepts(value) && !badRange);
+        // Both name the same fields (the range check aside).
+        const expected = new Set(schemaPaths(value));
+        if (badRange) expected.add('engines.host');
+        expect(new Set(validatorPaths(value))).toEqual(expected);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
