@@ -1,0 +1,92 @@
+import { createRequire } from 'node:module';
+import { join, sep } from 'node:path';
+
+/**
+ * Purging a plugin's CommonJS modules from `require.cache`.
+ *
+ * Deleting the cache entries is not enough to free them: every module that
+ * required one lists it in its `children` array, so the parent would keep
+ * each old version alive. Pruning `children` lets the old versions go.
+ */
+
+/** The fields of a CJS module this file uses. */
+interface CachedModule {
+  children: CachedModule[];
+}
+
+/**
+ * Tells whether `file` is `dir` itself or lies below it.
+ *
+ * @param file - an absolute path
+ * @param dir - an absolute path, without a trailing separator
+ */
+export function isInsideDir(file: string, dir: string): boolean {
+  const prefix = dir.endsWith(sep) ? dir : dir + sep;
+  return file === dir || file.startsWith(prefix);
+}
+
+/**
+ * Removes every module below `dir` from `require.cache` and from the
+ * `children` of every module that remains, so that the next `require()`
+ * evaluates them again and the old versions can be garbage-collected.
+ *
+ * @param dir - the plugin directory's real path (cache keys are real paths)
+ * @returns how many modules were removed
+ */
+export function purgeCjsModules(dir: string): number {
+  // Every require function shares one cache (Module._cache), from ESM and CJS builds alike.
+  const cache = createRequire(join(dir, 'noop.js')).cache as Record<
+    string,
+    CachedModule | undefined
+  >;
+  const removed = new Set<CachedModule>();
+  for (const [file, cached] of Object.entries(cache)) {
+    if (cached !== undefined && isInsideDir(file, dir)) {
+      removed.add(cached);
+      // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- removing a cache entry is the point
+      delete cache[file];
+    }
+  }
+  if (removed.size === 0) return 0;
+  for (const cached of Object.values(cache)) {
+    if (cached !== undefined) pruneChildren(cached, removed);
+  }
+  // A parent outside the cache (a createRequire() module) still lists its child.
+  if (!pendingDeprecationEnabled()) {
+    for (const cached of removed) {
+      const parent = readParent(cached);
+      if (parent !== undefined && !removed.has(parent)) pruneChildren(parent, removed);
+    }
+  }
+  return removed.size;
+}
+
+/** Removes the `removed` modules from `module.children`, in place. */
+function pruneChildren(module: CachedModule, removed: ReadonlySet<CachedModule>): void {
+  const { children } = module;
+  if (!Array.isArray(children)) return;
+  let kept = 0;
+  for (const child of children) {
+    if (!removed.has(child)) children[kept++] = child;
+  }
+  children.length = kept;
+}
+
+/**
+ * Reads `module.parent`. Its getter is a pending deprecation (DEP0144): it
+ * warns only under `--pending-deprecation`, when it is not called at all.
+ */
+function readParent(module: CachedModule): CachedModule | undefined {
+  const parent: unknown = (module as { parent?: unknown }).parent;
+  return typeof parent === 'object' && parent !== null ? (parent as CachedModule) : undefined;
+}
+
+/** Tells whether Node runs with `--pending-deprecation` (flag, NODE_OPTIONS or env). */
+function pendingDeprecationEnabled(): boolean {
+  const flag = '--pending-deprecation';
+  return (
+    process.execArgv.includes(flag) ||
+    (process.env['NODE_OPTIONS'] ?? '').split(/\s+/).includes(flag) ||
+    process.env['NODE_PENDING_DEPRECATION'] === '1'
+  );
+}

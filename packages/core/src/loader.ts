@@ -1,0 +1,142 @@
+import { realpath, realpathSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { LoadError, describeError } from './errors.js';
+import { purgeCjsModules } from './internal/cjs-cache.js';
+import { buildFreshQuery, ensureFreshHooks } from './internal/esm-hooks.js';
+import { getLoaderState } from './internal/loader-state.js';
+import { withTimeout } from './internal/timeout.js';
+import type { ModuleFormat } from './types.js';
+
+/** What {@link loadModule} needs to import one plugin's entry point. */
+export interface LoadModuleOptions {
+  /** Absolute path of the entry point. */
+  entryPath: string;
+  /** The plugin directory: every module below it is re-imported fresh on a reload. */
+  dir: string;
+  /** How to load the entry point (see `detectFormat`). */
+  format: ModuleFormat;
+  /** Milliseconds the plugin's top-level code may take; `0` = no limit. */
+  timeoutMs: number;
+  /** The plugin's name, for error messages. @default the plugin directory */
+  label?: string;
+  /** Receives the outcome of an import that settled after it timed out (for debug logs). */
+  onLate?: (outcome: PromiseSettledResult<unknown>) => void;
+}
+
+/**
+ * Imports a plugin's entry point and returns the plugin value: for ESM the
+ * `default` export when there is one, else the namespace object; for
+ * CommonJS `module.exports`, or its `default` when `__esModule` is set (what
+ * esbuild and tsc emit for `export default`).
+ *
+ * Every import after the first one of the same entry is fresh, including the
+ * plugin's own files: CommonJS modules below `dir` are purged from
+ * `require.cache` first; ES modules are imported under a new URL that a
+ * resolve hook passes on to the plugin's own imports. ESM is loaded with
+ * `import()` of the file URL, CommonJS with `require()` only.
+ *
+ * @param options - entry point, directory, format and timeout
+ * @returns the plugin value
+ * @throws {LoadError} `AUG_LOAD_IMPORT` when the module throws or fails to
+ *   parse while being imported (with the original error as `cause`);
+ *   `AUG_LOAD_TIMEOUT` when it does not settle within `timeoutMs`
+ */
+export async function loadModule(options: LoadModuleOptions): Promise<unknown> {
+  const { entryPath, dir, format, timeoutMs, onLate } = options;
+  const label = options.label ?? dir;
+  const work = (format === 'esm' ? importEsm(entryPath, dir) : requireCjs(entryPath, dir)).catch(
+    (cause: unknown) => {
+      throw new LoadError(
+        'AUG_LOAD_IMPORT',
+        `Plugin "${label}": importing ${entryPath} failed: ${describeError(cause)}. ` +
+          'Fix the error in the entry point or a module it imports, then reload.',
+        { plugin: label, file: entryPath, cause },
+      );
+    },
+  );
+  return withTimeout(
+    work,
+    timeoutMs,
+    () =>
+      new LoadError(
+        'AUG_LOAD_TIMEOUT',
+        `Plugin "${label}": the top-level code of ${entryPath} did not settle within ${timeoutMs} ms. ` +
+          'Move long-running work (servers, connections, prompts) out of module scope into a ' +
+          'function the host calls, or raise the load timeout.',
+        { plugin: label, file: entryPath },
+      ),
+    onLate,
+  );
+}
+
+/**
+ * Lets go of a removed plugin's modules: every CommonJS module below `dir`
+ * leaves `require.cache` and its parents' `children`, so it can be
+ * garbage-collected. This includes `.cjs` files that an ES module plugin
+ * imported. Node's ESM loader offers no way to drop an ES module: those stay
+ * in memory until the process exits.
+ *
+ * @param dir - the plugin directory
+ * @param format - the format its entry point was loaded with
+ * @returns true when the plugin's entry can be freed (CommonJS), false when
+ *   Node keeps it (ESM)
+ */
+export function releaseModule(dir: string, format: ModuleFormat): boolean {
+  purgeCjsModules(realpathOrResolve(dir));
+  return format === 'cjs';
+}
+
+async function importEsm(entryPath: string, dir: string): Promise<unknown> {
+  const [entry, root] = await Promise.all([realpathAsync(entryPath), realpathAsync(dir)]);
+  const state = getLoaderState();
+  let url = pathToFileURL(entry).href;
+  if (state.esmImported.has(entry)) {
+    ensureFreshHooks();
+    state.generation += 1;
+    url += `?${buildFreshQuery(state.generation, root)}`;
+    // CommonJS files imported by the plugin are taken from require.cache.
+    purgeCjsModules(root);
+  } else {
+    state.esmImported.add(entry);
+  }
+  const namespace = (await import(url)) as Record<string, unknown>;
+  return 'default' in namespace ? namespace['default'] : namespace;
+}
+
+async function requireCjs(entryPath: string, dir: string): Promise<unknown> {
+  const [entry, root] = await Promise.all([realpathAsync(entryPath), realpathAsync(dir)]);
+  const state = getLoaderState();
+  const require = createRequire(entry);
+  // Purge on every load but the first, and also when someone else required the entry before.
+  if (state.cjsLoaded.has(entry) || require.cache[entry] !== undefined) purgeCjsModules(root);
+  state.cjsLoaded.add(entry);
+  const exports: unknown = require(entry);
+  if (
+    (typeof exports === 'object' || typeof exports === 'function') &&
+    exports !== null &&
+    (exports as { __esModule?: unknown }).__esModule &&
+    'default' in exports
+  ) {
+    return exports.default;
+  }
+  return exports;
+}
+
+/** The real path of `path`, or its resolved form when it cannot be resolved. */
+function realpathAsync(path: string): Promise<string> {
+  return new Promise((done) => {
+    realpath(path, (error, real) => {
+      done(error ? resolve(path) : real);
+    });
+  });
+}
+
+function realpathOrResolve(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
+  }
+}
