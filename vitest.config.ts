@@ -14,8 +14,7 @@ export default defineConfig({
     },
     coverage: {
       provider: 'v8',
-      // dist is listed so that coverage of the built package maps back to src
-      include: ['packages/core/src/**', 'packages/core/dist/**'],
+      include: ['packages/core/src/**/*.ts'],
       reporter: ['text-summary', 'text'],
       thresholds: {
         'packages/core/src/**': { lines: 80, branches: 80 },

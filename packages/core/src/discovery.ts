@@ -29,14 +29,19 @@ export interface PluginCandidate {
 
 /** A problem with the folder itself, or with one entry of it, found while scanning. */
 export interface ScanProblem {
+  /** The folder, or the entry of it, the problem is about. */
   readonly source: string;
+  /** `folder` or `manifest`. */
   readonly stage: FailureStage;
+  /** What went wrong. */
   readonly error: AugmentError;
 }
 
 /** What a scan of the folder found. */
 export interface ScanResult {
+  /** Plugin directories found, sorted by path. */
   readonly candidates: readonly PluginCandidate[];
+  /** Problems with the folder or with an entry of it. */
   readonly problems: readonly ScanProblem[];
   /** Child directories that hold no manifest (not plugins; reported at debug level). */
   readonly skipped: readonly string[];

@@ -118,7 +118,7 @@ export function isAugmentError(value: unknown): value is AugmentError {
 export function describeError(error: unknown): string {
   if (error instanceof Error) return error.message;
   if (typeof error === 'object' && error !== null && 'message' in error) {
-    return String((error as { message: unknown }).message);
+    return String(error.message);
   }
   return String(error);
 }

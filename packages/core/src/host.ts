@@ -224,14 +224,14 @@ export class PluginHost<T = unknown, M = PluginMeta> extends EventEmitter<Plugin
 
   /** Calls each listener in turn; a throwing listener is logged and cannot abort a reload. */
   #emit<K extends keyof PluginHostEvents<T, M>>(name: K, ...args: PluginHostEvents<T, M>[K]): void {
-    for (const listener of this.rawListeners(name as never) as ((...a: unknown[]) => unknown)[]) {
+    for (const listener of this.rawListeners(name) as ((...a: unknown[]) => unknown)[]) {
       try {
         listener.apply(this, args);
       } catch (error) {
         log(
           this.options.logger,
           'error',
-          `A "${String(name)}" listener threw: ${describeError(error)}. Listeners must not throw; the reload went on.`,
+          `A "${name}" listener threw: ${describeError(error)}. Listeners must not throw; the reload went on.`,
         );
       }
     }

@@ -27,9 +27,12 @@ export type { AugmentErrorDetails, ErrorCode } from './errors.js';
 export {
   MANIFEST_FILE,
   checkManifestFiles,
+  getManifestIssues,
   manifestJsonSchema,
+  manifestSchema,
   parseManifest,
   readManifest,
   validateManifest,
 } from './manifest.js';
+export type { ManifestValidationIssue } from './manifest.js';
 export { detectFormat } from './format.js';

@@ -18,7 +18,7 @@ export interface ManifestValidationIssue {
   readonly message: string;
 }
 
-const SCHEMA_ID = 'https://unpkg.com/@augment/core/schema/plugin.manifest.schema.json';
+const SCHEMA_ID = 'urn:augment:plugin-manifest:1';
 
 /** Lower-case, url-safe, optional `@scope/`; neither part starts with `.` or `_` (npm's rules for new packages). */
 const NAME_PATTERN = /^(?:@[a-z0-9-][a-z0-9._-]*\/)?[a-z0-9-][a-z0-9._-]*$/u;

@@ -34,7 +34,7 @@ export interface PluginHostOptions<T = unknown, M = PluginMeta> {
    * predicate on the manifest.
    * @default undefined
    */
-  ignore?: readonly string[] | ((manifest: Manifest<PluginMeta>) => boolean) | undefined;
+  ignore?: readonly string[] | ((manifest: Manifest) => boolean) | undefined;
   /**
    * Where failures go (`warn`; `error` for the folder itself), and reload summaries
    * (`info`) and discovery details (`debug`) when the logger has those methods.
@@ -84,7 +84,7 @@ export interface ResolvedPluginHostOptions<T = unknown, M = PluginMeta> {
   /** See {@link PluginHostOptions.hostVersion}. */
   readonly hostVersion: string | undefined;
   /** See {@link PluginHostOptions.ignore}. */
-  readonly ignore: (manifest: Manifest<PluginMeta>) => boolean;
+  readonly ignore: (manifest: Manifest) => boolean;
   /** See {@link PluginHostOptions.logger}. */
   readonly logger: Logger | false;
   /** See {@link PluginHostOptions.loadTimeoutMs}. */
@@ -163,9 +163,7 @@ function optionalCheck(
 const isDuration = (value: unknown): boolean =>
   typeof value === 'number' && Number.isFinite(value) && value >= 0;
 
-function toIgnore(
-  ignore: PluginHostOptions['ignore'],
-): (manifest: Manifest<PluginMeta>) => boolean {
+function toIgnore(ignore: PluginHostOptions['ignore']): (manifest: Manifest) => boolean {
   if (ignore === undefined) return () => false;
   if (typeof ignore === 'function') return ignore;
   const names = new Set(ignore);

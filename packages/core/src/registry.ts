@@ -34,8 +34,11 @@ export class Registry<T = unknown, M = PluginMeta> {
 
 /** What the conflict rule compares: a candidate's manifest, origin and source path. */
 export interface Contender {
+  /** Name and version from the manifest. */
   readonly manifest: Pick<Manifest, 'name' | 'version'>;
+  /** Directory or archive. */
   readonly origin: PluginOrigin;
+  /** Path in the host's folder. */
   readonly source: string;
 }
 

@@ -48,6 +48,12 @@ export class Reloader<T, M> {
   #sticky = new Map<string, StickyFailure>();
   #failures: readonly PluginFailure[] = Object.freeze([]);
 
+  /**
+   * Creates a reloader for one host.
+   *
+   * @param options - the host's resolved options
+   * @param sink - receives failures and lifecycle events as a scan publishes
+   */
   constructor(
     private readonly options: ResolvedPluginHostOptions<T, M>,
     private readonly sink: ReloadSink<T, M>,

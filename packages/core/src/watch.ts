@@ -48,7 +48,11 @@ export async function watchFolder(options: WatchFolderOptions): Promise<FolderWa
     }, debounceMs);
   });
   watcher.on('error', onError);
-  await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
+  await new Promise<void>((resolve) =>
+    watcher.once('ready', () => {
+      resolve();
+    }),
+  );
   return {
     async close() {
       if (closed) return;

@@ -99,7 +99,7 @@ const bad: unknown[] = [
 describe('manifestJsonSchema', () => {
   it('is a draft 2020-12 schema with an id, a title and help for each property', () => {
     expect(manifestJsonSchema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
-    expect(manifestJsonSchema.$id).toMatch(/plugin\.manifest\.schema\.json$/);
+    expect(manifestJsonSchema.$id).toBe('urn:augment:plugin-manifest:1');
     expect(manifestJsonSchema.title).toBeTypeOf('string');
     expect(manifestJsonSchema.description).toBeTypeOf('string');
     const properties = manifestJsonSchema.properties ?? {};

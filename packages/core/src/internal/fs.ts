@@ -36,7 +36,7 @@ export function realPath(path: string): Promise<string> {
 /** The `code` of a Node system error, if any. */
 export function errorCode(error: unknown): string | undefined {
   if (typeof error === 'object' && error !== null && 'code' in error) {
-    const code = (error as { code: unknown }).code;
+    const code = error.code;
     return typeof code === 'string' ? code : undefined;
   }
   return undefined;

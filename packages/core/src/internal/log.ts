@@ -12,10 +12,9 @@ export function log(
 ): void {
   debug('%s', message);
   if (logger === false) return;
-  const method = logger[level];
-  if (typeof method !== 'function') return;
+  if (typeof logger[level] !== 'function') return;
   try {
-    method.call(logger, `[augment] ${message}`);
+    logger[level](`[augment] ${message}`);
   } catch {
     // a broken logger must not break a reload
   }

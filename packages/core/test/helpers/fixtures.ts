@@ -18,10 +18,7 @@ export async function writeFiles(
   for (const [relative, content] of Object.entries(files)) {
     const file = join(root, relative);
     await mkdir(dirname(file), { recursive: true });
-    await writeFile(
-      file,
-      typeof content === 'string' ? content : JSON.stringify(content, null, 2),
-    );
+    await writeFile(file, typeof content === 'string' ? content : JSON.stringify(content, null, 2));
   }
 }
 
