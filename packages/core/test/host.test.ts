@@ -486,3 +486,38 @@ describe('hot path', () => {
     expect(host.find(() => false)).toBeUndefined();
   });
 });
+
+describe('watch', () => {
+  it('reloads by itself after a burst of changes, once, and stops on close()', async () => {
+    await writeFiles(root, inFolder('a', esmPlugin('a')));
+    const host = makeHost({ watchDebounceMs: 30 });
+    await host.reload();
+    await host.watch();
+    await host.watch(); // idempotent
+    const reasons: string[] = [];
+    const done = new Promise<void>((resolve) => {
+      host.on('reload:done', ({ report }) => {
+        if (report.added.includes('b')) resolve();
+      });
+    });
+    host.on('reload:start', ({ reason }) => reasons.push(reason));
+    await writeFiles(root, inFolder('b', esmPlugin('b')));
+    await done;
+    expect(host.get('b')?.plugin.greet('x')).toBe('b greets x');
+    expect(reasons).toEqual(['watch']);
+    await host.close();
+    await expect(host.watch()).rejects.toMatchObject({ code: 'AUG_HOST_CLOSED' });
+  });
+
+  it('starts watching on the first reload with `watch: true`', async () => {
+    const host = makeHost({ watch: true, watchDebounceMs: 30 });
+    await host.reload();
+    const loaded = new Promise<string>((resolve) => {
+      host.on('plugin:loaded', ({ entry }) => {
+        resolve(entry.manifest.name);
+      });
+    });
+    await writeFiles(root, inFolder('late', cjsPlugin('late')));
+    expect(await loaded).toBe('late');
+  });
+});

@@ -24,11 +24,16 @@ const PRELUDE = `
 process.on('warning', (w) => { process.stderr.write('NODE-WARNING ' + w.name + ': ' + w.message + '\\n'); process.exitCode = 90; });
 const done = (value) => { process.stdout.write('\\nRESULT ' + JSON.stringify(value) + '\\n'); };
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const touch = (file, content) => {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, content);
+};
 `;
 
 /**
  * Runs `body` in a fresh Node process as a host script. In the script,
- * `core` is @augment/core (imported or required), `done(value)` reports a
+ * `core` is @augment/core (imported or required), `fs` and `path` are Node's
+ * modules, `touch(file, content)` writes a file (making its folder), `done(value)` reports a
  * JSON result and `sleep(ms)` waits. Any process warning makes it exit 90.
  */
 export async function runHost(
@@ -45,8 +50,8 @@ export async function runHost(
   const file = join(dir, kind === 'esm' ? 'host-script.mjs' : 'host-script.cjs');
   const source =
     kind === 'esm'
-      ? `import * as core from ${JSON.stringify(CORE_ESM)};\n${PRELUDE}\n${body}\n`
-      : `const core = require(${JSON.stringify(CORE_CJS)});\n${PRELUDE}\n(async () => {\n${body}\n})().catch((e) => { console.error(e); process.exitCode = 1; });\n`;
+      ? `import * as core from ${JSON.stringify(CORE_ESM)};\nimport * as fs from 'node:fs';\nimport * as path from 'node:path';\n${PRELUDE}\n${body}\n`
+      : `const core = require(${JSON.stringify(CORE_CJS)});\nconst fs = require('node:fs');\nconst path = require('node:path');\n${PRELUDE}\n(async () => {\n${body}\n})().catch((e) => { console.error(e); process.exitCode = 1; });\n`;
   await writeFile(file, source);
   return runNode(
     [...(options.nodeArgs ?? []), file],

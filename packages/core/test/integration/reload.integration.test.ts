@@ -1,0 +1,105 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runHost, type HostKind } from '../helpers/child.js';
+import { makeTempDir, removeDir } from '../helpers/fixtures.js';
+
+let root: string;
+beforeEach(async () => {
+  root = await makeTempDir('reload');
+});
+afterEach(async () => {
+  await removeDir(root);
+});
+
+const manifest = (name: string, entryPoint: string): string =>
+  JSON.stringify({ name, version: '1.0.0', entryPoint, meta: {} });
+
+// Writes an ESM and a CJS plugin, each with a helper module, and a stable one.
+const SETUP = `
+const dir = (name) => path.join('plugins', name);
+touch(path.join(dir('esm'), 'plugin.manifest.json'), ${JSON.stringify(manifest('esm', './index.mjs'))});
+touch(path.join(dir('esm'), 'index.mjs'), "import { word } from './helper.mjs';\\nexport default { greet: () => 'esm ' + word };\\n");
+touch(path.join(dir('esm'), 'helper.mjs'), "export const word = 'one';\\n");
+touch(path.join(dir('cjs'), 'plugin.manifest.json'), ${JSON.stringify(manifest('cjs', './index.js'))});
+touch(path.join(dir('cjs'), 'index.js'), "const { word } = require('./helper.js');\\nmodule.exports = { greet: () => 'cjs ' + word };\\n");
+touch(path.join(dir('cjs'), 'helper.js'), "exports.word = 'one';\\n");
+touch(path.join(dir('stable'), 'plugin.manifest.json'), ${JSON.stringify(manifest('stable', './index.mjs'))});
+touch(path.join(dir('stable'), 'index.mjs'), "export default { greet: () => 'stable' };\\n");
+const host = new core.PluginHost({ folder: 'plugins', logger: false });
+const greet = () => Object.fromEntries(host.getAll().map((e) => [e.manifest.name, e.plugin.greet()]));
+const first = await host.reload();
+const stableBefore = host.get('stable').plugin;
+`;
+
+describe.each<HostKind>(['esm', 'cjs'])('reload in a real process (%s host)', (kind) => {
+  it('runs new code after the entry point changes, and keeps unchanged plugins as they are', async () => {
+    const run = await runHost(
+      root,
+      `${SETUP}
+touch(path.join(dir('esm'), 'index.mjs'), "import { word } from './helper.mjs';\\nexport default { greet: () => 'ESM v2 ' + word };\\n");
+touch(path.join(dir('cjs'), 'index.js'), "const { word } = require('./helper.js');\\nmodule.exports = { greet: () => 'CJS v2 ' + word };\\n");
+const second = await host.reload();
+done({ first: first.added, second, greetings: greet(), sameStable: host.get('stable').plugin === stableBefore });
+await host.close();`,
+      { kind },
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.result).toMatchObject({
+      first: ['cjs', 'esm', 'stable'],
+      second: { updated: ['cjs', 'esm'], unchanged: ['stable'], added: [], removed: [] },
+      greetings: { esm: 'ESM v2 one', cjs: 'CJS v2 one', stable: 'stable' },
+      sameStable: true,
+    });
+  });
+
+  it('runs the new helper when only a helper file changes', async () => {
+    const run = await runHost(
+      root,
+      `${SETUP}
+touch(path.join(dir('esm'), 'helper.mjs'), "export const word = 'two';\\n");
+touch(path.join(dir('cjs'), 'helper.js'), "exports.word = 'two';\\n");
+const second = await host.reload();
+const afterSecond = greet();
+touch(path.join(dir('esm'), 'helper.mjs'), "export const word = 'three';\\n");
+touch(path.join(dir('cjs'), 'helper.js'), "exports.word = 'three!';\\n");
+await host.reload();
+done({ updated: second.updated, afterSecond, afterThird: greet() });
+await host.close();`,
+      { kind },
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.result).toEqual({
+      updated: ['cjs', 'esm'],
+      afterSecond: { esm: 'esm two', cjs: 'cjs two', stable: 'stable' },
+      afterThird: { esm: 'esm three', cjs: 'cjs three!', stable: 'stable' },
+    });
+  });
+
+  it('removes a deleted plugin, and keeps the last known good version when an update breaks', async () => {
+    const run = await runHost(
+      root,
+      `${SETUP}
+fs.rmSync(dir('stable'), { recursive: true });
+touch(path.join(dir('esm'), 'index.mjs'), "export default { greet: () => { throw new Error('x') }, ;\\n");
+touch(path.join(dir('cjs'), 'plugin.manifest.json'), '{ "name": "cjs", ');
+const second = await host.reload();
+done({
+  removed: second.removed,
+  kept: second.kept,
+  failed: second.failed.map((f) => [f.name ?? null, f.stage, f.code]),
+  greetings: greet(),
+});
+await host.close();`,
+      { kind },
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.result).toEqual({
+      removed: ['stable'],
+      kept: ['cjs', 'esm'],
+      failed: [
+        [null, 'manifest', 'AUG_MANIFEST_PARSE'],
+        ['esm', 'import', 'AUG_LOAD_IMPORT'],
+      ],
+      greetings: { esm: 'esm one', cjs: 'cjs one' },
+    });
+  });
+});
