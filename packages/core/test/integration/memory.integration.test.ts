@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { runHost, runNode } from '../helpers/child.js';
+import { runHost } from '../helpers/child.js';
 import { makeTempDir, removeDir, writeFiles } from '../helpers/fixtures.js';
 
 const RELOADS = 200;
