@@ -1,0 +1,52 @@
+// Compile-time checks of the public generics, run by `npm run typecheck`.
+import { expectTypeOf } from 'vitest';
+import { z } from 'zod';
+import {
+  PluginHost,
+  type Manifest,
+  type PluginEntry,
+  type PluginFailure,
+  type ReloadReport,
+} from '../src/index.js';
+
+interface Greeter {
+  greet(name: string): string;
+}
+const isGreeter = (p: unknown): p is Greeter => typeof (p as Greeter | null)?.greet === 'function';
+
+// T comes from the type parameter, and also from the validator alone
+const typed = new PluginHost<Greeter>({ folder: './plugins', validator: isGreeter });
+expectTypeOf(typed.find(() => true)).toEqualTypeOf<Greeter | undefined>();
+expectTypeOf(typed.getAll()).toEqualTypeOf<readonly PluginEntry<Greeter>[]>();
+expectTypeOf(typed.get('x')).toEqualTypeOf<PluginEntry<Greeter> | undefined>();
+expectTypeOf(typed.getFailures()).toEqualTypeOf<readonly PluginFailure[]>();
+expectTypeOf(typed.reload()).toEqualTypeOf<Promise<ReloadReport>>();
+
+const inferred = new PluginHost({ folder: './plugins', validator: isGreeter });
+expectTypeOf(inferred.find(() => true)).toEqualTypeOf<Greeter | undefined>();
+
+// a Standard Schema (zod 4) types T and M as well
+const schema = z.object({ greet: z.function() });
+const meta = z.object({ priority: z.number() });
+const zodHost = new PluginHost({ folder: './plugins', validator: schema, metaValidator: meta });
+expectTypeOf(zodHost.getAll()[0]!.manifest.meta.priority).toEqualTypeOf<number>();
+expectTypeOf(zodHost.find((m) => m.meta.priority > 1)).not.toBeUnknown();
+
+// events carry typed payloads
+typed.on('plugin:loaded', ({ entry, previous }) => {
+  expectTypeOf(entry.plugin).toEqualTypeOf<Greeter>();
+  expectTypeOf(previous).toEqualTypeOf<PluginEntry<Greeter> | undefined>();
+});
+typed.on('reload:done', ({ report }) => {
+  expectTypeOf(report.added).toEqualTypeOf<readonly string[]>();
+});
+typed.on('plugin:failed', ({ failure }) => {
+  expectTypeOf(failure.stage).toEqualTypeOf<PluginFailure['stage']>();
+});
+
+// manifests: meta defaults to a record; unknown keys stay accessible
+expectTypeOf<Manifest['meta']>().toEqualTypeOf<Record<string, unknown>>();
+expectTypeOf<Manifest['anything']>().toEqualTypeOf<unknown>();
+
+// @ts-expect-error unknown options are a type error too
+new PluginHost({ folder: './plugins', fodler: 'x' });
