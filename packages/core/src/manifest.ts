@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import validRange from 'semver/ranges/valid.js';
 import * as z from 'zod';
 import { describeError, isAugmentError, ManifestError } from './errors.js';
+import { findJsonErrorPosition } from './internal/json-error.js';
 import { isInside, isSafeRelativePath } from './internal/paths.js';
 import type { Manifest } from './types.js';
 
@@ -220,13 +221,8 @@ export function parseManifest(text: string, file?: string): Manifest {
   try {
     parsed = JSON.parse(json);
   } catch (error) {
-    const reported = /at position (\d+)/.exec(safeDescribe(error))?.[1];
-    const offset = reported === undefined ? findJsonError(json) : Number(reported);
-    const before = json.slice(0, offset);
-    const at =
-      offset < 0
-        ? ''
-        : ` at line ${before.split('\n').length}, column ${offset - before.lastIndexOf('\n')}`;
+    const position = findJsonErrorPosition(json, safeDescribe(error));
+    const at = position === undefined ? '' : ` at line ${position.line}, column ${position.column}`;
     throw new ManifestError(
       'AUG_MANIFEST_PARSE',
       `${file ?? MANIFEST_FILE} is not valid JSON${at}: ${safeDescribe(error)}. Fix the JSON syntax (double-quoted keys and strings, no comments or trailing commas).`,
@@ -331,43 +327,5 @@ function safeDescribe(error: unknown): string {
     return describeError(error);
   } catch {
     return 'unknown error';
-  }
-}
-
-/** Sticky RFC 8259 tokens, to locate the errors V8 reports without a position. */
-const SPACE = /[ \t\n\r]*/y;
-// eslint-disable-next-line no-control-regex -- JSON strings must not hold raw control characters
-const STRING = /"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[\da-fA-F]{4}))*"/y;
-const SCALAR = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null/y;
-
-/** Offset of the first JSON syntax error in `text`, or -1 when none is found. */
-function findJsonError(text: string): number {
-  let at = 0;
-  const eat = (token: RegExp | string): boolean => {
-    if (typeof token === 'string') {
-      if (text[at] !== token) return false;
-      at += 1;
-      return true;
-    }
-    token.lastIndex = at;
-    if (!token.test(text)) return false;
-    at = token.lastIndex;
-    return true;
-  };
-  const value = (): boolean => {
-    eat(SPACE);
-    if (!eat('{') && !eat('[')) return eat(STRING) || eat(SCALAR);
-    const close = text[at - 1] === '{' ? '}' : ']';
-    if (eat(SPACE) && eat(close)) return true;
-    do {
-      if (close === '}' && !(eat(SPACE) && eat(STRING) && eat(SPACE) && eat(':'))) return false;
-      if (!(value() && eat(SPACE))) return false;
-    } while (eat(','));
-    return eat(close);
-  };
-  try {
-    return value() && eat(SPACE) && at === text.length ? -1 : at;
-  } catch {
-    return -1; // nesting too deep for this scanner: report no position
   }
 }
