@@ -28,11 +28,11 @@ export {
   MANIFEST_FILE,
   checkManifestFiles,
   getManifestIssues,
-  manifestJsonSchema,
-  manifestSchema,
   parseManifest,
   readManifest,
   validateManifest,
 } from './manifest.js';
 export type { ManifestValidationIssue } from './manifest.js';
+export { getManifestJsonSchema } from './manifest-schema.js';
+export type { ManifestJsonSchema } from './manifest-schema.js';
 export { detectFormat } from './format.js';

@@ -1,15 +1,13 @@
 import { readFile } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import validRange from 'semver/ranges/valid.js';
-import * as z from 'zod';
 import { describeError, isAugmentError, ManifestError } from './errors.js';
 import { findJsonErrorPosition } from './internal/json-error.js';
 import { isInside, isSafeRelativePath } from './internal/paths.js';
+import { MANIFEST_FILE, getManifestSchema } from './manifest-schema.js';
 import type { Manifest } from './types.js';
 
-/** The name of the manifest file at the root of every plugin directory. */
-export const MANIFEST_FILE = 'plugin.manifest.json';
+export { MANIFEST_FILE };
 
 /** One broken rule of a manifest: where (`"entryPoint"`, `"engines.host"`, `"(root)"`) and what was expected. */
 export interface ManifestValidationIssue {
@@ -19,149 +17,11 @@ export interface ManifestValidationIssue {
   readonly message: string;
 }
 
-const SCHEMA_ID = 'urn:augment:plugin-manifest:1';
-
-/** Lower-case, url-safe, optional `@scope/`; neither part starts with `.` or `_` (npm's rules for new packages). */
-const NAME_PATTERN = /^(?:@[a-z0-9-][a-z0-9._-]*\/)?[a-z0-9-][a-z0-9._-]*$/u;
-
-/** The regular expression published on semver.org for SemVer 2.0.0. */
-const SEMVER_PATTERN =
-  /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/u;
-
-/** No C0 or C1 control character (NUL, newline, DEL …) anywhere. */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f-\u009f]*$/u;
-
-/** A required string: its own message when missing, another when of the wrong type. */
-function requiredString(example: string) {
-  return z.string({
-    error: (issue) =>
-      issue.input === undefined
-        ? `is required: add ${example}`
-        : `must be a string like ${example}`,
-  });
-}
-
-/** Each rule aborts the ones after it, so that every field reports one clear problem. */
-const abortWith = (error: string) => ({ error, abort: true });
-
 /**
- * The rules of `plugin.manifest.json`, as a zod 4 schema: the one source of
- * truth for {@link validateManifest} and {@link manifestJsonSchema}. Every
- * rule except the `engines.host` range check is a plain pattern, type or
- * length that JSON Schema can express. Unknown top-level keys pass through.
- */
-export const manifestSchema = z
-  .looseObject(
-    {
-      name: requiredString('"name": "my-plugin"')
-        .min(1, abortWith('must not be empty: use a name like "my-plugin"'))
-        .max(214, abortWith('must be at most 214 characters long'))
-        .regex(/^(?![._])/u, abortWith('must not start with "." or "_"'))
-        .regex(/^[^A-Z]*$/u, abortWith('must be lower-case'))
-        .regex(NAME_PATTERN, {
-          error:
-            'must be an npm-style package name like "my-plugin" or "@scope/my-plugin" (lower-case letters, digits, "-", "." and "_")',
-        })
-        .meta({
-          description: "npm-style package name, unique among the host's plugins.",
-          examples: ['my-plugin', '@acme/my-plugin'],
-        }),
-      version: requiredString('"version": "1.0.0"')
-        .regex(SEMVER_PATTERN, {
-          error:
-            'must be a semantic version like "1.0.0" or "2.1.0-beta.1" (three numbers, no "v" prefix, no leading zeros)',
-        })
-        .meta({ description: 'Semantic version of the plugin.', examples: ['1.0.0'] }),
-      entryPoint: requiredString('"entryPoint": "./dist/index.js"')
-        .min(1, abortWith('must not be empty: use a relative path like "./dist/index.js"'))
-        .regex(NO_CONTROL_CHARACTERS, abortWith('must not contain control characters'))
-        .regex(
-          /^(?![/\\])/u,
-          abortWith(
-            'must be relative to the plugin directory like "./dist/index.js", not absolute',
-          ),
-        )
-        .regex(/^(?![A-Za-z]:)/u, abortWith('must not start with a drive letter like "C:"'))
-        .regex(
-          /^(?!(?:[\s\S]*[/\\])?\.\.(?:[/\\]|$))/u,
-          abortWith('must stay inside the plugin directory: remove every ".." segment'),
-        )
-        .regex(/^[^\\]*$/u, { error: 'must use forward slashes ("/"), not backslashes' })
-        .meta({
-          description:
-            'Entry module, relative to the plugin directory, with forward slashes and no "..".',
-          examples: ['./dist/index.js'],
-        }),
-      meta: z
-        .record(z.string(), z.unknown(), {
-          error: 'must be an object (use {} when there is nothing to say)',
-        })
-        .default(() => ({}))
-        .meta({ description: 'Host-specific data, checked by the host. Defaults to {}.' }),
-      description: z
-        .string({ error: 'must be a string' })
-        .optional()
-        .meta({ description: 'One-line description for humans.' }),
-      engines: z
-        .looseObject(
-          {
-            host: z
-              .string({ error: 'must be a string with a semver range like "^1.0.0"' })
-              .refine((range) => validRange(range) !== null, {
-                error: 'must be a valid semver range like "^1.0.0" or ">=1.2 <3"',
-              })
-              .optional()
-              .meta({ description: 'semver range of host versions this plugin works with.' }),
-          },
-          { error: 'must be an object like {"host": "^1.0.0"}' },
-        )
-        .optional()
-        .meta({ description: 'Version ranges this plugin supports.' }),
-    },
-    {
-      error:
-        'must be a JSON object like {"name": "my-plugin", "version": "1.0.0", "entryPoint": "./dist/index.js"}',
-    },
-  )
-  .meta({
-    title: 'Augment plugin manifest',
-    description: `The ${MANIFEST_FILE} file at the root of an Augment plugin.`,
-  });
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null) {
-    Object.values(value).forEach(deepFreeze);
-    Object.freeze(value);
-  }
-  return value;
-}
-
-const { $schema, title, description, ...rules } = z.toJSONSchema(manifestSchema, {
-  target: 'draft-2020-12',
-  io: 'input',
-});
-
-/**
- * JSON Schema (draft 2020-12) of `plugin.manifest.json`, generated from
- * {@link manifestSchema} and frozen. Published as
- * `@augment/core/plugin.manifest.schema.json`, so a manifest can point its
- * `"$schema"` key at it for editor help. It accepts exactly what
- * {@link validateManifest} accepts, except that it cannot check that
- * `engines.host` is a valid semver range.
- */
-export const manifestJsonSchema: Readonly<z.core.JSONSchema.BaseSchema> = deepFreeze({
-  $schema,
-  $id: SCHEMA_ID,
-  title,
-  description,
-  ...rules,
-});
-
-/**
- * Checks a parsed manifest against {@link manifestSchema}. Pure: no I/O, and
- * the input is never changed. Besides the JSON Schema rules, `engines.host`
- * must be a range `semver.validRange` accepts.
+ * Checks a parsed manifest against the rules of `plugin.manifest.json`. Pure:
+ * no I/O, and the input is never changed. Besides the rules of
+ * `getManifestJsonSchema()`, `engines.host` must be a range
+ * `semver.validRange` accepts.
  *
  * @param json - the parsed contents of `plugin.manifest.json`, any value
  * @param file - path used in the error message
@@ -174,6 +34,7 @@ export const manifestJsonSchema: Readonly<z.core.JSONSchema.BaseSchema> = deepFr
 export function validateManifest(json: unknown, file?: string): Manifest {
   let plugin: string | undefined;
   let issues: ManifestValidationIssue[];
+  const manifestSchema = getManifestSchema();
   try {
     const name: unknown = typeof json === 'object' && json !== null ? Reflect.get(json, 'name') : 0;
     plugin = manifestSchema.shape.name.safeParse(name).data;

@@ -2,7 +2,10 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import fc from 'fast-check';
 import validRange from 'semver/ranges/valid.js';
 import { describe, expect, it } from 'vitest';
-import { getManifestIssues, manifestJsonSchema, validateManifest } from '../src/manifest.js';
+import { getManifestIssues, validateManifest } from '../src/manifest.js';
+import { getManifestJsonSchema } from '../src/manifest-schema.js';
+
+const manifestJsonSchema = getManifestJsonSchema();
 
 const ajv = new Ajv2020({ strict: true, allErrors: true });
 const schemaAccepts = ajv.compile(manifestJsonSchema);
