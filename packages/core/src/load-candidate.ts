@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks';
 import semverSatisfies from 'semver/functions/satisfies.js';
 import type { PluginCandidate } from './discovery.js';
 import { AugmentError, ERROR_CODES, LoadError, describeError, isAugmentError } from './errors.js';

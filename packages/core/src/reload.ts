@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks';
 import { scanFolder, type PluginCandidate } from './discovery.js';
 import { ERROR_CODES, LoadError, describeError } from './errors.js';
 import { withTimeout } from './internal/timeout.js';
