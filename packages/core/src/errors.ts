@@ -41,6 +41,24 @@ export const ERROR_CODES = {
   HOST_CLOSED: 'AUG_HOST_CLOSED',
   /** The file watcher reported an error. */
   WATCH_FAILED: 'AUG_WATCH_FAILED',
+  /** A plugin archive is not a well-formed zip (corrupt, truncated, empty, inconsistent headers). */
+  ARCHIVE_INVALID: 'AUG_ARCHIVE_INVALID',
+  /** A plugin archive could not be opened or read (missing, permissions). */
+  ARCHIVE_UNREADABLE: 'AUG_ARCHIVE_UNREADABLE',
+  /** An archive entry's name is unsafe or not portable (`..`, absolute, drive, device name…). */
+  ARCHIVE_UNSAFE_NAME: 'AUG_ARCHIVE_UNSAFE_NAME',
+  /** Two archive entries would land on the same path (duplicate, case, Unicode form, file vs directory). */
+  ARCHIVE_COLLISION: 'AUG_ARCHIVE_COLLISION',
+  /** An archive entry is a symlink or special file, is encrypted, or uses an unsupported compression method. */
+  ARCHIVE_UNSUPPORTED_ENTRY: 'AUG_ARCHIVE_UNSUPPORTED_ENTRY',
+  /** An archive exceeds the entry count, total size or compression ratio limit. */
+  ARCHIVE_LIMIT: 'AUG_ARCHIVE_LIMIT',
+  /** An archive entry's data does not match its headers (CRC, size) or does not inflate. */
+  ARCHIVE_CORRUPT_DATA: 'AUG_ARCHIVE_CORRUPT_DATA',
+  /** An archive has no `plugin.manifest.json` at its root or in its single top-level folder. */
+  ARCHIVE_NO_MANIFEST: 'AUG_ARCHIVE_NO_MANIFEST',
+  /** The extraction target already exists or could not be written. */
+  ARCHIVE_WRITE: 'AUG_ARCHIVE_WRITE',
 } as const;
 
 /** One of the stable `AUG_…` codes listed in {@link ERROR_CODES}. */
@@ -94,6 +112,28 @@ export class ManifestError extends AugmentError {}
 
 /** A problem importing, validating or starting a plugin. */
 export class LoadError extends AugmentError {}
+
+/** Extra fields an {@link ArchiveError} can carry. */
+export interface ArchiveErrorDetails extends AugmentErrorDetails {
+  /** The archive entry the error is about, as named in the archive. */
+  entry?: string | undefined;
+}
+
+/** A problem with a plugin `.zip` archive or its extraction. */
+export class ArchiveError extends AugmentError {
+  /** The archive entry the error is about, when there is one. */
+  readonly entry: string | undefined;
+
+  /**
+   * @param code - stable `AUG_ARCHIVE_…` code from {@link ERROR_CODES}
+   * @param message - what happened, naming archive and entry, then what to do
+   * @param details - file (the archive), entry, plugin and cause
+   */
+  constructor(code: ErrorCode, message: string, details: ArchiveErrorDetails = {}) {
+    super(code, message, details);
+    this.entry = details.entry;
+  }
+}
 
 /**
  * Tells whether a value is an error created by any copy of `@augment/core`.
