@@ -1,0 +1,219 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { ERROR_CODES, isAugmentError } from './errors.js';
+import { REBUILD, archiveError, quoteName, wrapReadError } from './internal/zip-errors.js';
+import { writeEntries } from './internal/zip-extract.js';
+import { checkLayout } from './internal/zip-layout.js';
+import {
+  openArchive,
+  readCentralDirectory,
+  type CentralEntry,
+  type OpenArchive,
+} from './internal/zip-read.js';
+
+/** Limits that keep a hostile archive from exhausting disk or memory. */
+export interface ArchiveLimits {
+  /**
+   * Most entries (files and directories) an archive may hold.
+   * @default 10_000
+   */
+  maxEntries: number;
+  /**
+   * Most bytes all entries may inflate to, together.
+   * @default 268_435_456 (256 MiB)
+   */
+  maxBytes: number;
+  /**
+   * Highest uncompressed/compressed ratio of an entry larger than 1 MiB.
+   * @default 100
+   */
+  maxRatio: number;
+}
+
+/** The limits a host uses unless it passes its own. */
+export const DEFAULT_ARCHIVE_LIMITS: Readonly<ArchiveLimits> = Object.freeze({
+  maxEntries: 10_000,
+  maxBytes: 256 * 1024 * 1024,
+  maxRatio: 100,
+});
+
+/** One entry of a checked archive. */
+export interface ArchiveEntryInfo {
+  /** The name as in the archive, `/`-separated; a directory's ends with `/`. */
+  readonly name: string;
+  /** `'file'` or `'directory'`: nothing else passes the checks. */
+  readonly type: 'file' | 'directory';
+  /** Uncompressed size in bytes (0 for a directory). */
+  readonly size: number;
+  /** Size of the stored data in bytes. */
+  readonly compressedSize: number;
+  /** CRC-32 of the uncompressed data, checked while extracting. */
+  readonly crc32: number;
+}
+
+/** What {@link inspectArchive} and {@link extractArchive} found. */
+export interface ArchiveListing {
+  /** Every entry, files and directories, in central directory order. */
+  readonly entries: readonly ArchiveEntryInfo[];
+  /**
+   * Where `plugin.manifest.json` is: `''` at the root, or `'folder/'` when the
+   * archive holds a single top-level folder with the manifest inside it.
+   */
+  readonly manifestRoot: string;
+}
+
+const MANIFEST = 'plugin.manifest.json';
+const LISTED_ENTRIES = 10;
+
+/**
+ * Computes the SHA-256 of a file, streamed (for cache keys of archives).
+ *
+ * @param path - the file to hash
+ * @returns the digest as lower-case hex
+ * @throws {ArchiveError} `AUG_ARCHIVE_UNREADABLE` when the file cannot be read
+ */
+export async function hashFile(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  try {
+    for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const fix = 'Check that the file exists and that the host may read it.';
+    throw archiveError(
+      ERROR_CODES.ARCHIVE_UNREADABLE,
+      path,
+      undefined,
+      `it could not be read (${message})`,
+      fix,
+      error,
+    );
+  }
+  return hash.digest('hex');
+}
+
+/**
+ * Checks a plugin archive without writing anything: the whole central
+ * directory (names, collisions, entry types, encryption, compression methods,
+ * limits), every local header against it, the layout of the entries (no
+ * overlap, no unexplained bytes) and where the manifest is.
+ *
+ * @param zipPath - path of the `.zip`
+ * @param limits - see {@link DEFAULT_ARCHIVE_LIMITS}
+ * @returns the entries and the manifest's folder
+ * @throws {ArchiveError} `AUG_ARCHIVE_INVALID`, `AUG_ARCHIVE_UNREADABLE`,
+ *   `AUG_ARCHIVE_UNSAFE_NAME`, `AUG_ARCHIVE_COLLISION`,
+ *   `AUG_ARCHIVE_UNSUPPORTED_ENTRY`, `AUG_ARCHIVE_LIMIT`,
+ *   `AUG_ARCHIVE_NO_MANIFEST`
+ */
+export async function inspectArchive(
+  zipPath: string,
+  limits: ArchiveLimits,
+): Promise<ArchiveListing> {
+  const opened = await openArchive(zipPath);
+  try {
+    return (await inspectOpen(opened, zipPath, limits)).listing;
+  } catch (error) {
+    throw asArchiveError(error, zipPath);
+  } finally {
+    opened.zipfile.close();
+  }
+}
+
+/**
+ * Inspects a plugin archive (see {@link inspectArchive}), then extracts it
+ * into `targetDir`, which must not exist yet. Files are written with mode
+ * 0644 and folders 0755 whatever the archive says; each file's size and CRC
+ * are checked while it streams. All or nothing: on any failure `targetDir` is
+ * removed before the promise rejects.
+ *
+ * @param zipPath - path of the `.zip`
+ * @param targetDir - folder to create and fill (its parent is created if needed)
+ * @param limits - see {@link DEFAULT_ARCHIVE_LIMITS}
+ * @returns the entries and the manifest's folder, relative to `targetDir`
+ * @throws {ArchiveError} any code of {@link inspectArchive}, or
+ *   `AUG_ARCHIVE_CORRUPT_DATA` (CRC or size mismatch while inflating) and
+ *   `AUG_ARCHIVE_WRITE` (`targetDir` exists, disk full, permissions)
+ */
+export async function extractArchive(
+  zipPath: string,
+  targetDir: string,
+  limits: ArchiveLimits,
+): Promise<ArchiveListing> {
+  const target = resolve(targetDir);
+  const opened = await openArchive(zipPath);
+  try {
+    const { listing, entries, dataStarts } = await inspectOpen(opened, zipPath, limits);
+    await createTarget(target, zipPath);
+    try {
+      await writeEntries(opened, entries, dataStarts, target, zipPath);
+    } catch (error) {
+      // The archive's error is the one worth reporting, even if removal fails.
+      await rm(target, { recursive: true, force: true, maxRetries: 3 }).catch(() => undefined);
+      throw error;
+    }
+    return listing;
+  } catch (error) {
+    throw asArchiveError(error, zipPath);
+  } finally {
+    opened.zipfile.close();
+  }
+}
+
+/** Every rejection is an ArchiveError: an unexpected one (a read error) is wrapped. */
+function asArchiveError(error: unknown, zipPath: string): unknown {
+  return isAugmentError(error) ? error : wrapReadError(error, zipPath, undefined);
+}
+
+interface Inspected {
+  readonly listing: ArchiveListing;
+  readonly entries: readonly CentralEntry[];
+  readonly dataStarts: readonly number[];
+}
+
+async function inspectOpen(
+  opened: OpenArchive,
+  zipPath: string,
+  limits: ArchiveLimits,
+): Promise<Inspected> {
+  const central = await readCentralDirectory(opened, zipPath, limits);
+  const dataStarts = await checkLayout(opened.reader, central.entries, central.offset, zipPath);
+  const entries: ArchiveEntryInfo[] = central.entries.map((entry) => ({
+    name: entry.name,
+    type: entry.kind,
+    size: entry.uncompressedSize,
+    compressedSize: entry.compressedSize,
+    crc32: entry.crc32,
+  }));
+  const manifestRoot = findManifestRoot(central.entries, zipPath);
+  return { listing: { entries, manifestRoot }, entries: central.entries, dataStarts };
+}
+
+function findManifestRoot(entries: readonly CentralEntry[], zipPath: string): string {
+  const files = new Set(
+    entries.filter((entry) => entry.kind === 'file').map((entry) => entry.name),
+  );
+  if (files.has(MANIFEST)) return '';
+  const top = `${entries[0]?.name.split('/')[0] ?? ''}/`;
+  if (files.has(`${top}${MANIFEST}`) && entries.every((entry) => entry.name.startsWith(top))) {
+    return top;
+  }
+  const shown = entries.slice(0, LISTED_ENTRIES).map((entry) => quoteName(entry.name));
+  const more = entries.length > LISTED_ENTRIES ? `, … (${entries.length} entries)` : '';
+  const rule = `it has no ${MANIFEST} at its root or inside a single top-level folder; it holds ${shown.join(', ')}${more}`;
+  const fix = `Put ${MANIFEST} at the root of the archive (or of its only folder). ${REBUILD}`;
+  throw archiveError(ERROR_CODES.ARCHIVE_NO_MANIFEST, zipPath, undefined, rule, fix);
+}
+
+async function createTarget(target: string, zipPath: string): Promise<void> {
+  try {
+    await mkdir(dirname(target), { recursive: true });
+    await mkdir(target, { mode: 0o755 });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const rule = `the extraction folder ${target} could not be created (${message})`;
+    const fix = 'Extract into a folder that does not exist yet, on a writable disk.';
+    throw archiveError(ERROR_CODES.ARCHIVE_WRITE, zipPath, undefined, rule, fix, error);
+  }
+}

@@ -1,0 +1,225 @@
+import { close, fstat, open } from 'node:fs';
+import yauzl, { type Entry, type ZipFile } from 'yauzl';
+import { ERROR_CODES, isAugmentError, type ArchiveError, type ErrorCode } from '../errors.js';
+import { CollisionIndex, classifyEntry, findNameProblem } from './zip-checks.js';
+import { REBUILD, archiveError, wrapReadError } from './zip-errors.js';
+import { CachedReader } from './zip-reader.js';
+
+/** Limits applied while reading the central directory (see `ArchiveLimits`). */
+export interface ReadLimits {
+  readonly maxEntries: number;
+  readonly maxBytes: number;
+  readonly maxRatio: number;
+}
+
+/** One central directory record that passed every header-only check. */
+export interface CentralEntry {
+  readonly index: number;
+  readonly name: string;
+  readonly rawName: Buffer;
+  readonly kind: 'file' | 'directory';
+  readonly method: number;
+  readonly flags: number;
+  readonly crc32: number;
+  readonly compressedSize: number;
+  readonly uncompressedSize: number;
+  readonly localHeaderOffset: number;
+}
+
+/** An open archive: yauzl's handle over our file descriptor. */
+export interface OpenArchive {
+  readonly zipfile: ZipFile;
+  /** The reader under `zipfile`, for local headers and small entries. */
+  readonly reader: CachedReader;
+}
+
+/** The central directory, read and checked. */
+export interface CentralDirectory {
+  readonly entries: readonly CentralEntry[];
+  /** Where the central directory starts: every entry's data must end here. */
+  readonly offset: number;
+}
+
+const RATIO_MIN_SIZE = 1024 * 1024;
+const EOCD_SIZE = 22;
+const ZIP64_EOCD_SIZE = 56 + 20; // record + locator, without extensible data
+
+/**
+ * Where yauzl will read the next central record (before the first read: where
+ * the central directory starts; after the last: where it ends). @types/yauzl
+ * mistypes it as a boolean.
+ */
+function entryCursor(zipfile: ZipFile): number {
+  return (zipfile as unknown as { readEntryCursor: number }).readEntryCursor;
+}
+
+/**
+ * Opens an archive with yauzl over a {@link CachedReader}, which local header
+ * checks and extraction read through too. The caller must call
+ * `zipfile.close()`; the file is closed once nothing reads it any more.
+ *
+ * @param archive - path of the `.zip`
+ */
+export async function openArchive(archive: string): Promise<OpenArchive> {
+  const { fd, size } = await new Promise<{ fd: number; size: number }>((resolve, reject) => {
+    open(archive, 'r', (openError, fd) => {
+      if (openError) {
+        reject(wrapReadError(openError, archive, undefined));
+        return;
+      }
+      fstat(fd, (statError, stats) => {
+        if (statError) {
+          close(fd, () => undefined);
+          reject(wrapReadError(statError, archive, undefined));
+        } else resolve({ fd, size: stats.size });
+      });
+    });
+  });
+  const reader = new CachedReader(fd);
+  // A failed close must never become an unhandled 'error' event.
+  reader.on('error', () => undefined);
+  return new Promise((resolve, reject) => {
+    const options = {
+      lazyEntries: true,
+      autoClose: false,
+      decodeStrings: true,
+      validateEntrySizes: true,
+      strictFileNames: true,
+    };
+    yauzl.fromRandomAccessReader(reader, size, options, (error, zipfile) => {
+      if (error) {
+        close(fd, () => undefined); // the reader is dropped unused
+        reject(wrapReadError(error, archive, undefined));
+        return;
+      }
+      zipfile.on('error', () => undefined);
+      resolve({ zipfile, reader });
+    });
+  });
+}
+
+/**
+ * Reads every central directory record and checks each one before the next
+ * (names, types, encryption, method, limits, collisions), then checks that the
+ * directory ends where the end record starts. Reads no file data.
+ *
+ * @param opened - from {@link openArchive}
+ * @param archive - path of the `.zip`, for messages
+ * @param limits - entry count, total size and ratio limits
+ */
+export async function readCentralDirectory(
+  opened: OpenArchive,
+  archive: string,
+  limits: ReadLimits,
+): Promise<CentralDirectory> {
+  const { zipfile, reader } = opened;
+  if (zipfile.entryCount === 0) {
+    throw archiveError(
+      ERROR_CODES.ARCHIVE_INVALID,
+      archive,
+      undefined,
+      'it has no entries',
+      REBUILD,
+    );
+  }
+  if (zipfile.entryCount > limits.maxEntries) {
+    const rule = `it has ${zipfile.entryCount} entries, more than the limit of ${limits.maxEntries}`;
+    throw archiveError(ERROR_CODES.ARCHIVE_LIMIT, archive, undefined, rule);
+  }
+  const offset = entryCursor(zipfile);
+  const state = { total: 0, names: new CollisionIndex(), limits, archive };
+  const entries: CentralEntry[] = [];
+  let cursor = offset;
+  try {
+    for await (const entry of zipfile.eachEntry()) {
+      entries.push(checkEntry(entry, entries.length, state));
+      cursor = entryCursor(zipfile);
+    }
+  } catch (error) {
+    if (isAugmentError(error)) throw error;
+    throw wrapReadError(error, archive, await nameAt(reader, cursor));
+  }
+  const end = entryCursor(zipfile);
+  const endRecord = zipfile.fileSize - EOCD_SIZE - zipfile.comment.length;
+  if (end !== endRecord && end + ZIP64_EOCD_SIZE !== endRecord) {
+    const rule = `${endRecord - end} unexplained bytes lie between the central directory and its end record (the end record's entry count or offsets are wrong)`;
+    throw archiveError(ERROR_CODES.ARCHIVE_INVALID, archive, undefined, rule);
+  }
+  return { entries, offset };
+}
+
+interface ReadState {
+  total: number;
+  readonly names: CollisionIndex;
+  readonly limits: ReadLimits;
+  readonly archive: string;
+}
+
+function checkEntry(entry: Entry, index: number, state: ReadState): CentralEntry {
+  const { archive, limits } = state;
+  const name = entry.fileName;
+  const fail = (code: ErrorCode, rule: string): ArchiveError =>
+    archiveError(code, archive, name, rule);
+  const nameProblem = findNameProblem(name);
+  if (nameProblem !== undefined)
+    throw fail(ERROR_CODES.ARCHIVE_UNSAFE_NAME, `unsafe name: ${nameProblem}`);
+  const type = classifyEntry(name, entry.externalFileAttributes);
+  if ('problem' in type) {
+    const code = type.unsupported
+      ? ERROR_CODES.ARCHIVE_UNSUPPORTED_ENTRY
+      : ERROR_CODES.ARCHIVE_INVALID;
+    throw fail(code, type.problem);
+  }
+  if (entry.isEncrypted()) throw fail(ERROR_CODES.ARCHIVE_UNSUPPORTED_ENTRY, 'it is encrypted');
+  if (entry.compressionMethod !== 0 && entry.compressionMethod !== 8) {
+    const rule = `it uses compression method ${entry.compressionMethod}; only stored (0) and deflate (8) are supported`;
+    throw fail(ERROR_CODES.ARCHIVE_UNSUPPORTED_ENTRY, rule);
+  }
+  const size = entry.uncompressedSize;
+  if (type.kind === 'directory' && size !== 0)
+    throw fail(ERROR_CODES.ARCHIVE_INVALID, 'a directory entry holds data');
+  state.total += size;
+  if (state.total > limits.maxBytes) {
+    const rule = `the entries up to this one inflate to ${state.total} bytes, more than the limit of ${limits.maxBytes}`;
+    throw fail(ERROR_CODES.ARCHIVE_LIMIT, rule);
+  }
+  if (size > RATIO_MIN_SIZE && size > limits.maxRatio * entry.compressedSize) {
+    const ratio = entry.compressedSize === 0 ? 'infinite' : Math.round(size / entry.compressedSize);
+    const rule = `it inflates ${entry.compressedSize} bytes to ${size} (ratio ${ratio}, more than the limit of ${limits.maxRatio})`;
+    throw fail(ERROR_CODES.ARCHIVE_LIMIT, rule);
+  }
+  const collision = state.names.add(name, type.kind);
+  if (collision !== undefined) {
+    throw fail(
+      ERROR_CODES.ARCHIVE_COLLISION,
+      `it collides with "${collision.other}": ${collision.rule}`,
+    );
+  }
+  return {
+    index,
+    name,
+    rawName: entry.fileNameRaw,
+    kind: type.kind,
+    method: entry.compressionMethod,
+    flags: entry.generalPurposeBitFlag,
+    crc32: entry.crc32,
+    compressedSize: entry.compressedSize,
+    uncompressedSize: size,
+    localHeaderOffset: entry.relativeOffsetOfLocalHeader,
+  };
+}
+
+/**
+ * The name in the central directory record at `offset`, for messages when
+ * yauzl rejected the record before reporting it; `undefined` if unreadable.
+ */
+async function nameAt(reader: CachedReader, offset: number): Promise<string | undefined> {
+  try {
+    const header = await reader.readAt(46, offset);
+    if (header.length < 46 || header.readUInt32LE(0) !== 0x02014b50) return undefined;
+    const raw = await reader.readAt(header.readUInt16LE(28), offset + 46);
+    return raw.toString((header.readUInt16LE(8) & 0x800) === 0 ? 'latin1' : 'utf8');
+  } catch {
+    return undefined;
+  }
+}
