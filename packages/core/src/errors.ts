@@ -110,7 +110,7 @@ export class OptionsError extends AugmentError {}
 /** A problem with a plugin's `plugin.manifest.json` or the files it names. */
 export class ManifestError extends AugmentError {}
 
-/** A problem importing, validating or starting a plugin. */
+/** A problem choosing, importing, validating, starting or stopping a plugin. */
 export class LoadError extends AugmentError {}
 
 /** Extra fields an {@link ArchiveError} can carry. */

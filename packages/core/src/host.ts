@@ -225,14 +225,18 @@ export class PluginHost<T = unknown, M = PluginMeta> extends EventEmitter<Plugin
   /** Calls each listener in turn; a throwing listener is logged and cannot abort a reload. */
   #emit<K extends keyof PluginHostEvents<T, M>>(name: K, ...args: PluginHostEvents<T, M>[K]): void {
     for (const listener of this.rawListeners(name) as ((...a: unknown[]) => unknown)[]) {
-      try {
-        listener.apply(this, args);
-      } catch (error) {
+      const report = (error: unknown): void => {
         log(
           this.options.logger,
           'error',
           `A "${name}" listener threw: ${describeError(error)}. Listeners must not throw; the reload went on.`,
         );
+      };
+      try {
+        const result = listener.apply(this, args);
+        if (result instanceof Promise) result.catch(report);
+      } catch (error) {
+        report(error);
       }
     }
   }

@@ -160,8 +160,11 @@ function optionalCheck(
   if (value !== undefined && !ok(value)) throw invalid(key, expected, value);
 }
 
+/** The longest delay a Node timer supports (about 24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 const isDuration = (value: unknown): boolean =>
-  typeof value === 'number' && Number.isFinite(value) && value >= 0;
+  typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= MAX_TIMER_MS;
 
 function toIgnore(ignore: PluginHostOptions['ignore']): (manifest: Manifest) => boolean {
   if (ignore === undefined) return () => false;
@@ -215,9 +218,19 @@ export function resolveHostOptions<T, M>(
     'false or an object with warn() and error()',
     (v) => v === false || isLogger(v),
   );
-  optionalCheck(record, 'loadTimeoutMs', 'a number of milliseconds ≥ 0', isDuration);
+  optionalCheck(
+    record,
+    'loadTimeoutMs',
+    'a number of milliseconds from 0 to 2147483647',
+    isDuration,
+  );
   optionalCheck(record, 'watch', 'a boolean', (v) => typeof v === 'boolean');
-  optionalCheck(record, 'watchDebounceMs', 'a number of milliseconds ≥ 0', isDuration);
+  optionalCheck(
+    record,
+    'watchDebounceMs',
+    'a number of milliseconds from 0 to 2147483647',
+    isDuration,
+  );
   optionalCheck(record, 'onLoad', 'a function', (v) => typeof v === 'function');
   optionalCheck(record, 'onUnload', 'a function', (v) => typeof v === 'function');
 

@@ -29,8 +29,6 @@ interface StickyFailure {
 interface Retired<T, M> {
   readonly entry: PluginEntry<T, M>;
   readonly reason: UnloadReason;
-  /** Whether to free its CommonJS modules (not when its successor loaded from the same dir). */
-  readonly release: boolean;
 }
 
 type Valid = PluginCandidate & { readonly manifest: Manifest };
@@ -78,7 +76,11 @@ export class Reloader<T, M> {
     const failures: PluginFailure[] = scan.problems.map((p) =>
       toFailure(p.source, undefined, p.stage, p.error),
     );
-    const brokenSources = new Set<string>();
+    // Sources that are still there but could not be read this time: their
+    // loaded version keeps serving (last known good).
+    const brokenSources = new Set(scan.problems.map((p) => p.source));
+    // The folder exists but could not be listed: nothing is known, keep everything.
+    const keepAll = scan.problems.some((p) => p.error.code === ERROR_CODES.FOLDER_UNREADABLE);
     const valid: Valid[] = [];
     for (const candidate of scan.candidates) {
       const { manifest, error } = candidate;
@@ -88,7 +90,14 @@ export class Reloader<T, M> {
         brokenSources.add(candidate.source);
         continue;
       }
-      if (options.ignore(manifest)) continue;
+      const ignored = isIgnored(options.ignore, manifest, candidate.source);
+      if (ignored !== false) {
+        if (ignored !== true) {
+          failures.push(ignored);
+          brokenSources.add(candidate.source);
+        }
+        continue;
+      }
       const enginesError = checkEngines(manifest, candidate.dir, options.hostVersion);
       if (enginesError !== undefined) {
         failures.push(toFailure(candidate.source, manifest.name, 'engines', enginesError));
@@ -126,11 +135,7 @@ export class Reloader<T, M> {
           if (previous === undefined) added.push(name);
           else {
             updated.push(name);
-            retired.push({
-              entry: previous.entry,
-              reason: 'replaced',
-              release: previous.entry.dir !== outcome.record.entry.dir,
-            });
+            retired.push({ entry: previous.entry, reason: 'replaced' });
           }
         }
       } else {
@@ -145,12 +150,12 @@ export class Reloader<T, M> {
     const removed: string[] = [];
     for (const [name, record] of this.#loaded) {
       if (next.has(name)) continue;
-      if (brokenSources.has(record.entry.source)) {
+      if (keepAll || brokenSources.has(record.entry.source)) {
         next.set(name, record);
         kept.push(name);
       } else {
         removed.push(name);
-        retired.push({ entry: record.entry, reason: 'removed', release: true });
+        retired.push({ entry: record.entry, reason: 'removed' });
       }
     }
     for (const source of this.#sticky.keys()) {
@@ -160,9 +165,14 @@ export class Reloader<T, M> {
     // Publish: one assignment, so readers see the old registry or the new one.
     this.#loaded = next;
     this.#registry = new Registry([...next.values()].map((r) => r.entry));
-    for (const failure of failures) this.sink.failed(failure);
+    // A failure that stood before is reported once, when it first appears.
+    const standing = new Set(this.#failures.map(failureKey));
+    for (const failure of failures) {
+      if (!standing.has(failureKey(failure))) this.sink.failed(failure);
+    }
     for (const { entry, previous } of published) this.sink.loaded(entry, previous);
-    const unloadFailures = await this.#retire(retired);
+    const inUse = new Set([...next.values()].map((r) => r.entry.dir));
+    const unloadFailures = await this.#retire(retired, inUse);
     for (const failure of unloadFailures) this.sink.failed(failure);
     const allFailures = [...failures, ...unloadFailures];
     this.#failures = Object.freeze(allFailures);
@@ -183,13 +193,13 @@ export class Reloader<T, M> {
     const retired = [...this.#loaded.values()].map((r): Retired<T, M> => ({
       entry: r.entry,
       reason: 'closed',
-      release: true,
     }));
     this.#loaded = new Map();
     this.#registry = new Registry();
     this.#sticky.clear();
-    const failures = await this.#retire(retired);
+    const failures = await this.#retire(retired, new Set());
     for (const failure of failures) this.sink.failed(failure);
+    this.#failures = Object.freeze(failures);
   }
 
   async #loadWinner(
@@ -222,11 +232,18 @@ export class Reloader<T, M> {
     return { candidate, record: { entry: result.entry, fingerprint: candidate.fingerprint } };
   }
 
-  async #retire(retired: readonly Retired<T, M>[]): Promise<PluginFailure[]> {
+  /**
+   * Runs `onUnload` for each retired version, then frees its CommonJS modules
+   * unless a published plugin still loads from the same directory.
+   */
+  async #retire(
+    retired: readonly Retired<T, M>[],
+    inUse: ReadonlySet<string>,
+  ): Promise<PluginFailure[]> {
     const failures: PluginFailure[] = [];
     const { onUnload, loadTimeoutMs } = this.options;
     await Promise.all(
-      retired.map(async ({ entry, reason, release }) => {
+      retired.map(async ({ entry, reason }) => {
         if (onUnload !== undefined) {
           try {
             await withTimeout(
@@ -254,11 +271,38 @@ export class Reloader<T, M> {
             );
           }
         }
-        if (release) releaseModule(entry.dir, entry.format);
+        if (!inUse.has(entry.dir)) releaseModule(entry.dir, entry.format);
         this.sink.unloaded(entry, reason);
       }),
     );
     return failures;
+  }
+}
+
+/** What makes two failures the same failure, for reporting it once. */
+function failureKey(failure: PluginFailure): string {
+  return `${failure.source}\0${failure.code}\0${failure.message}`;
+}
+
+/** Asks the host's ignore option; a throwing predicate becomes a failure. */
+function isIgnored(
+  ignore: (manifest: Manifest) => boolean,
+  manifest: Manifest,
+  source: string,
+): boolean | PluginFailure {
+  try {
+    return ignore(manifest);
+  } catch (error) {
+    return toFailure(
+      source,
+      manifest.name,
+      'validate',
+      new LoadError(
+        ERROR_CODES.VALIDATE_THREW,
+        `The host's "ignore" predicate threw for plugin "${manifest.name}" (${source}): ${describeError(error)}. Fix the predicate; the plugin is skipped until it returns true or false.`,
+        { plugin: manifest.name, file: source, cause: error },
+      ),
+    );
   }
 }
 

@@ -123,6 +123,8 @@ export type TypeGuard<T> = (value: unknown) => value is T;
 /**
  * Checks a plugin (or its `meta`): a type guard, or any Standard Schema object
  * (zod 4, valibot, arktype). Validators only decide pass or fail; the registry
- * keeps the module's own export, never a schema library's output.
+ * keeps the module's own export, never a schema library's output. So with a
+ * schema, `T` is the schema's *input* type: defaults and transforms are not
+ * applied to what the host gets.
  */
-export type Validator<T> = TypeGuard<T> | StandardSchemaV1<unknown, T>;
+export type Validator<T> = TypeGuard<T> | StandardSchemaV1<T>;

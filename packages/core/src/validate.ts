@@ -18,9 +18,15 @@ export async function runValidator<T>(
   value: unknown,
 ): Promise<ValidationOutcome> {
   if (typeof validator === 'function') {
-    return validator(value)
+    // a plain-JavaScript host may pass an async guard: await what it returns
+    const returned: unknown = validator(value);
+    const passed = returned instanceof Promise ? ((await returned) as unknown) : returned;
+    return passed === true
       ? { ok: true }
-      : { ok: false, issues: `the type guard ${validator.name || '(anonymous)'} returned false` };
+      : {
+          ok: false,
+          issues: `the type guard ${validator.name || '(anonymous)'} returned ${String(passed)}`,
+        };
   }
   const result = await validator['~standard'].validate(value);
   if (result.issues === undefined) return { ok: true };

@@ -32,6 +32,13 @@ const zodHost = new PluginHost({ folder: './plugins', validator: schema, metaVal
 expectTypeOf(zodHost.getAll()[0]!.manifest.meta.priority).toEqualTypeOf<number>();
 expectTypeOf(zodHost.find((m) => m.meta.priority > 1)).not.toBeUnknown();
 
+// the registry holds the raw export, so a schema types T by its input, not its output
+const withDefault = new PluginHost({
+  folder: './plugins',
+  metaValidator: z.object({ priority: z.number().default(1) }),
+});
+expectTypeOf(withDefault.getAll()[0]!.manifest.meta.priority).toEqualTypeOf<number | undefined>();
+
 // events carry typed payloads
 typed.on('plugin:loaded', ({ entry, previous }) => {
   expectTypeOf(entry.plugin).toEqualTypeOf<Greeter>();

@@ -1,0 +1,164 @@
+// Bugs found in review of the first core slice; each test failed before its fix.
+import { chmod, mkdir, rename, rm, symlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { PluginHost, type PluginFailure, type PluginHostOptions } from '../../src/index.js';
+import { makeTempDir, removeDir, writeFiles } from '../helpers/fixtures.js';
+import { cjsPlugin, esmPlugin, inFolder } from '../helpers/plugins.js';
+
+let root: string;
+const hosts: PluginHost[] = [];
+beforeEach(async () => {
+  root = await makeTempDir('review');
+});
+afterEach(async () => {
+  await Promise.all(hosts.splice(0).map((h) => h.close()));
+  await chmod(root, 0o755).catch(() => undefined);
+  await removeDir(root);
+});
+function makeHost(options: Partial<PluginHostOptions> = {}): PluginHost {
+  const host = new PluginHost({ folder: join(root, 'plugins'), logger: false, ...options });
+  hosts.push(host);
+  return host;
+}
+
+it('removes the plugins of a folder that is gone, and loads them again when it returns', async () => {
+  await writeFiles(root, inFolder('plugins/a', esmPlugin('a')));
+  const unloaded: string[] = [];
+  const host = makeHost({ onUnload: (e) => void unloaded.push(e.manifest.name) });
+  await host.reload();
+  await rename(join(root, 'plugins'), join(root, 'moved'));
+  await writeFiles(root, { plugins: 'not a directory right now' });
+  const report = await host.reload();
+  expect(report.failed.map((f) => f.code)).toEqual(['AUG_FOLDER_MISSING']);
+  expect(report.removed).toEqual(['a']);
+  await rm(join(root, 'plugins'));
+  await rename(join(root, 'moved'), join(root, 'plugins'));
+  expect((await host.reload()).added).toEqual(['a']);
+  expect(unloaded).toEqual(['a']);
+});
+
+it('keeps every plugin serving when the folder exists but cannot be listed', async () => {
+  await writeFiles(root, inFolder('real/a', esmPlugin('a')));
+  await symlink(join(root, 'real'), join(root, 'plugins'));
+  const host = makeHost();
+  await host.reload();
+  // a symlink loop: the path exists, listing it fails with ELOOP
+  await rm(join(root, 'plugins'));
+  await symlink(join(root, 'plugins'), join(root, 'plugins'));
+  const report = await host.reload();
+  expect(report.failed.map((f) => f.code)).toEqual(['AUG_FOLDER_UNREADABLE']);
+  expect(report).toMatchObject({ kept: ['a'], removed: [] });
+  expect(host.get('a')).toBeDefined();
+});
+
+it('keeps the last known good version when one plugin directory cannot be read', async () => {
+  if (process.getuid?.() === 0) return; // root reads everything; covered by the unit test of reload
+  await writeFiles(root, inFolder('plugins/a', esmPlugin('a')));
+  const host = makeHost();
+  await host.reload();
+  await chmod(join(root, 'plugins/a'), 0o000);
+  const report = await host.reload();
+  await chmod(join(root, 'plugins/a'), 0o755);
+  expect(report.kept).toEqual(['a']);
+  expect(host.get('a')).toBeDefined();
+});
+
+it('reports a throwing ignore predicate as a failure instead of rejecting reload()', async () => {
+  await writeFiles(root, {
+    ...inFolder('plugins/a', esmPlugin('a')),
+    ...inFolder('plugins/b', esmPlugin('b')),
+  });
+  const host = makeHost({
+    ignore: (m) => {
+      if (m.name === 'a') throw new Error('predicate bug');
+      return false;
+    },
+  });
+  const report = await host.reload();
+  expect(report.added).toEqual(['b']);
+  expect(report.failed.map((f) => [f.name, f.code])).toEqual([['a', 'AUG_VALIDATE_THREW']]);
+});
+
+it('awaits an async type guard instead of treating its promise as a pass', async () => {
+  await writeFiles(root, inFolder('plugins/a', esmPlugin('a')));
+  const asyncGuard = ((p: unknown) => Promise.resolve(p === 'never')) as unknown as (
+    p: unknown,
+  ) => p is never;
+  const report = await makeHost({ validator: asyncGuard }).reload();
+  expect(report.failed.map((f) => f.code)).toEqual(['AUG_VALIDATE_REJECTED']);
+});
+
+it('does not purge a CommonJS plugin renamed in place (same directory, new name)', async () => {
+  await writeFiles(
+    root,
+    inFolder('plugins/p', cjsPlugin('old-name', `module.exports = { greet: () => 'v1' };`)),
+  );
+  const host = makeHost();
+  await host.reload();
+  await writeFiles(
+    root,
+    inFolder('plugins/p', cjsPlugin('new-name', `module.exports = { greet: () => 'v2' };`)),
+  );
+  const report = await host.reload();
+  expect(report).toMatchObject({ added: ['new-name'], removed: ['old-name'] });
+  const { createRequire } = await import('node:module');
+  const entry = join(host.get('new-name')!.dir, 'index.cjs');
+  // still cached: requiring it again returns the very object the host serves
+  expect(createRequire(entry)(entry)).toBe(host.get('new-name')!.plugin);
+});
+
+it('logs and emits a standing failure once, not again at every scan', async () => {
+  await writeFiles(root, {
+    ...inFolder('plugins/bad', esmPlugin('bad', `throw new Error('x')`)),
+    ...inFolder('plugins/dup-a', esmPlugin('dup')),
+    ...inFolder('plugins/dup-b', esmPlugin('dup')),
+  });
+  const warned: string[] = [];
+  const host = makeHost({ logger: { warn: (m) => warned.push(m), error: () => undefined } });
+  const emitted: PluginFailure[] = [];
+  host.on('plugin:failed', ({ failure }) => emitted.push(failure));
+  await host.reload();
+  const second = await host.reload();
+  expect(second.failed).toHaveLength(2);
+  expect(host.getFailures()).toHaveLength(2);
+  expect(emitted).toHaveLength(2);
+  expect(warned).toHaveLength(2);
+});
+
+it('starts watching a folder that does not exist yet once it appears', async () => {
+  const host = makeHost({ watchDebounceMs: 20 });
+  await host.watch();
+  const loaded = new Promise<string>((resolve) => {
+    host.on('plugin:loaded', ({ entry }) => {
+      resolve(entry.manifest.name);
+    });
+  });
+  await mkdir(join(root, 'plugins'));
+  await writeFiles(root, inFolder('plugins/late', esmPlugin('late')));
+  expect(await loaded).toBe('late');
+});
+
+it('clears failures on close() and refuses an over-long timeout', async () => {
+  await writeFiles(root, inFolder('plugins/bad', esmPlugin('bad', `throw new Error('x')`)));
+  const host = makeHost();
+  await host.reload();
+  expect(host.getFailures()).toHaveLength(1);
+  await host.close();
+  expect(host.getFailures()).toEqual([]);
+  expect(() => makeHost({ loadTimeoutMs: 2 ** 31 })).toThrow(
+    expect.objectContaining({ code: 'AUG_OPTIONS_INVALID' }) as Error,
+  );
+});
+
+it('catches a listener that returns a rejected promise', async () => {
+  await writeFiles(root, inFolder('plugins/a', esmPlugin('a')));
+  const errors: string[] = [];
+  const host = makeHost({ logger: { warn: () => undefined, error: (m) => errors.push(m) } });
+  // a plain-JavaScript host may register an async listener despite the void type
+  const asyncListener = (() => Promise.reject(new Error('async listener bug'))) as () => void;
+  host.on('plugin:loaded', asyncListener);
+  await host.reload();
+  await new Promise((r) => setTimeout(r, 10));
+  expect(errors.some((e) => e.includes('async listener bug'))).toBe(true);
+});
