@@ -7,6 +7,7 @@ import { withTimeout } from './internal/timeout.js';
 import { loadModule } from './loader.js';
 import { MANIFEST_FILE, checkManifestFiles } from './manifest.js';
 import type { ResolvedPluginHostOptions } from './options.js';
+import { toFailure } from './failures.js';
 import type { FailureStage, Manifest, PluginEntry, PluginFailure } from './types.js';
 import { runValidator } from './validate.js';
 
@@ -24,28 +25,6 @@ class StageError extends Error {
   ) {
     super(error.message);
   }
-}
-
-/**
- * Builds a frozen {@link PluginFailure} from a typed error.
- *
- * @param source - the plugin directory, archive or folder
- * @param name - the plugin's name, when known
- */
-export function toFailure(
-  source: string,
-  name: string | undefined,
-  stage: FailureStage,
-  error: AugmentError,
-): PluginFailure {
-  return Object.freeze({
-    source,
-    ...(name === undefined ? {} : { name }),
-    stage,
-    code: error.code,
-    message: error.message,
-    cause: error,
-  });
 }
 
 /**

@@ -1,8 +1,10 @@
+import { ArchiveSource } from './archive-source.js';
 import { scanFolder, type PluginCandidate } from './discovery.js';
-import { ERROR_CODES, LoadError, describeError } from './errors.js';
-import { withTimeout } from './internal/timeout.js';
-import { checkEngines, loadCandidate, toFailure, type ScanContext } from './load-candidate.js';
-import { releaseModule } from './loader.js';
+import { debug } from './internal/log.js';
+import { ERROR_CODES, describeError } from './errors.js';
+import { conflictFailure, failureKey, isIgnored, toFailure } from './failures.js';
+import { checkEngines, loadCandidate, type ScanContext } from './load-candidate.js';
+import { retireEntries, type Retired } from './retire.js';
 import type { ResolvedPluginHostOptions } from './options.js';
 import { Registry, resolveConflicts } from './registry.js';
 import type { UnloadReason } from './events.js';
@@ -26,11 +28,6 @@ interface StickyFailure {
   readonly failure: PluginFailure;
 }
 
-interface Retired<T, M> {
-  readonly entry: PluginEntry<T, M>;
-  readonly reason: UnloadReason;
-}
-
 type Valid = PluginCandidate & { readonly manifest: Manifest };
 
 /**
@@ -44,6 +41,8 @@ export class Reloader<T, M> {
   #loaded = new Map<string, LoadedRecord<T, M>>();
   #sticky = new Map<string, StickyFailure>();
   #failures: readonly PluginFailure[] = Object.freeze([]);
+  readonly #archives: ArchiveSource;
+  #cacheUsed = false;
 
   /**
    * Creates a reloader for one host.
@@ -54,7 +53,9 @@ export class Reloader<T, M> {
   constructor(
     private readonly options: ResolvedPluginHostOptions<T, M>,
     private readonly sink: ReloadSink<T, M>,
-  ) {}
+  ) {
+    this.#archives = new ArchiveSource(options);
+  }
 
   /** The published registry. */
   get registry(): Registry<T, M> {
@@ -70,7 +71,8 @@ export class Reloader<T, M> {
   async scan(): Promise<ReloadReport> {
     const started = performance.now();
     const { options } = this;
-    const scan = await scanFolder(options.folder);
+    this.#archives.beginScan();
+    const scan = await scanFolder(options.folder, this.#archives.inspect);
     for (const source of scan.skipped) this.sink.skipped(source);
 
     const failures: PluginFailure[] = scan.problems.map((p) =>
@@ -85,8 +87,10 @@ export class Reloader<T, M> {
     for (const candidate of scan.candidates) {
       const { manifest, error } = candidate;
       if (manifest === undefined) {
-        if (error !== undefined)
-          failures.push(toFailure(candidate.source, undefined, 'manifest', error));
+        if (error !== undefined) {
+          const stage = candidate.errorStage ?? 'manifest';
+          failures.push(toFailure(candidate.source, undefined, stage, error));
+        }
         brokenSources.add(candidate.source);
         continue;
       }
@@ -172,10 +176,11 @@ export class Reloader<T, M> {
     }
     for (const { entry, previous } of published) this.sink.loaded(entry, previous);
     const inUse = new Set([...next.values()].map((r) => r.entry.dir));
-    const unloadFailures = await this.#retire(retired, inUse);
+    const unloadFailures = await retireEntries(retired, inUse, this.options, this.sink);
     for (const failure of unloadFailures) this.sink.failed(failure);
     const allFailures = [...failures, ...unloadFailures];
     this.#failures = Object.freeze(allFailures);
+    await this.#tidyCache(next);
 
     return Object.freeze({
       added: added.sort(),
@@ -183,6 +188,10 @@ export class Reloader<T, M> {
       removed: removed.sort(),
       unchanged: unchanged.sort(),
       kept: kept.sort(),
+      extracted: scan.candidates
+        .filter((c) => c.extracted === true)
+        .map((c) => c.source)
+        .sort(),
       failed: Object.freeze(allFailures),
       durationMs: performance.now() - started,
     });
@@ -197,9 +206,36 @@ export class Reloader<T, M> {
     this.#loaded = new Map();
     this.#registry = new Registry();
     this.#sticky.clear();
-    const failures = await this.#retire(retired, new Set());
+    const failures = await retireEntries(retired, new Set(), this.options, this.sink);
     for (const failure of failures) this.sink.failed(failure);
     this.#failures = Object.freeze(failures);
+  }
+
+  /**
+   * Leases the extractions this host serves from and removes the ones nothing
+   * uses any more (gone or changed archives), unless another live host
+   * process leases them. Runs only once the cache has been used.
+   */
+  async #tidyCache(next: ReadonlyMap<string, LoadedRecord<T, M>>): Promise<void> {
+    const keep = this.#archives.endScan();
+    for (const { entry } of next.values()) if (entry.origin === 'archive') keep.add(entry.dir);
+    if (keep.size === 0 && !this.#cacheUsed) return;
+    this.#cacheUsed = true;
+    try {
+      await this.#archives.cache.lease(keep);
+      await this.#archives.cache.sweep(keep);
+    } catch (error) {
+      debug(
+        'could not tidy the archive cache %s: %s',
+        this.#archives.cache.dir,
+        describeError(error),
+      );
+    }
+  }
+
+  /** Removes this host's lease on the archive cache (extractions stay for the next start). */
+  async releaseCache(): Promise<void> {
+    if (this.#cacheUsed) await this.#archives.cache.release().catch(() => undefined);
   }
 
   async #loadWinner(
@@ -231,97 +267,4 @@ export class Reloader<T, M> {
     }
     return { candidate, record: { entry: result.entry, fingerprint: candidate.fingerprint } };
   }
-
-  /**
-   * Runs `onUnload` for each retired version, then frees its CommonJS modules
-   * unless a published plugin still loads from the same directory.
-   */
-  async #retire(
-    retired: readonly Retired<T, M>[],
-    inUse: ReadonlySet<string>,
-  ): Promise<PluginFailure[]> {
-    const failures: PluginFailure[] = [];
-    const { onUnload, loadTimeoutMs } = this.options;
-    await Promise.all(
-      retired.map(async ({ entry, reason }) => {
-        if (onUnload !== undefined) {
-          try {
-            await withTimeout(
-              Promise.resolve().then(() => onUnload(entry)),
-              loadTimeoutMs,
-              () =>
-                new LoadError(
-                  ERROR_CODES.LOAD_TIMEOUT,
-                  `Plugin "${entry.manifest.name}": onUnload did not settle within ${loadTimeoutMs} ms (loadTimeoutMs). Make disposal finish faster, or raise loadTimeoutMs.`,
-                  { plugin: entry.manifest.name },
-                ),
-            );
-          } catch (error) {
-            failures.push(
-              toFailure(
-                entry.source,
-                entry.manifest.name,
-                'unload',
-                new LoadError(
-                  ERROR_CODES.UNLOAD_HOOK,
-                  `The host's onUnload hook failed for plugin "${entry.manifest.name}" (${entry.source}): ${describeError(error)}. The plugin was unloaded anyway; make onUnload handle this case.`,
-                  { plugin: entry.manifest.name, file: entry.source, cause: error },
-                ),
-              ),
-            );
-          }
-        }
-        if (!inUse.has(entry.dir)) releaseModule(entry.dir, entry.format);
-        this.sink.unloaded(entry, reason);
-      }),
-    );
-    return failures;
-  }
-}
-
-/** What makes two failures the same failure, for reporting it once. */
-function failureKey(failure: PluginFailure): string {
-  return `${failure.source}\0${failure.code}\0${failure.message}`;
-}
-
-/** Asks the host's ignore option; a throwing predicate becomes a failure. */
-function isIgnored(
-  ignore: (manifest: Manifest) => boolean,
-  manifest: Manifest,
-  source: string,
-): boolean | PluginFailure {
-  try {
-    return ignore(manifest);
-  } catch (error) {
-    return toFailure(
-      source,
-      manifest.name,
-      'validate',
-      new LoadError(
-        ERROR_CODES.VALIDATE_THREW,
-        `The host's "ignore" predicate threw for plugin "${manifest.name}" (${source}): ${describeError(error)}. Fix the predicate; the plugin is skipped until it returns true or false.`,
-        { plugin: manifest.name, file: source, cause: error },
-      ),
-    );
-  }
-}
-
-function conflictFailure(loser: Valid, winner: Valid): PluginFailure {
-  const name = loser.manifest.name;
-  const why =
-    loser.manifest.version !== winner.manifest.version
-      ? 'its version is higher'
-      : loser.origin !== winner.origin
-        ? 'a directory beats an archive of the same version'
-        : 'same version; the lexically first path wins';
-  return toFailure(
-    loser.source,
-    name,
-    'conflict',
-    new LoadError(
-      ERROR_CODES.CONFLICT_DUPLICATE,
-      `Plugin "${name}" ${loser.manifest.version} at ${loser.source} is not loaded: ${winner.source} has the same name with version ${winner.manifest.version} and wins (${why}). Remove one of them, or give them different names.`,
-      { plugin: name, file: loser.source },
-    ),
-  );
 }
