@@ -4,6 +4,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { ERROR_CODES, isAugmentError } from './errors.js';
 import { REBUILD, archiveError, quoteName, wrapReadError } from './internal/zip-errors.js';
+import { readSmall } from './internal/zip-data.js';
 import { writeEntries } from './internal/zip-extract.js';
 import { checkLayout } from './internal/zip-layout.js';
 import {
@@ -160,6 +161,49 @@ export async function extractArchive(
     opened.zipfile.close();
   }
 }
+
+/**
+ * Inspects a plugin archive (every check of {@link inspectArchive}) and reads
+ * its `plugin.manifest.json` into memory, without writing anything: what a
+ * host needs to look up an integrity pin by plugin name before extracting.
+ *
+ * @returns the manifest's text (UTF-8) and the listing
+ * @throws {ArchiveError} any code of {@link inspectArchive}, `AUG_ARCHIVE_CORRUPT_DATA`,
+ *   or `AUG_ARCHIVE_LIMIT` when the manifest is larger than 1 MiB
+ */
+export async function readArchiveManifest(
+  zipPath: string,
+  limits: ArchiveLimits,
+): Promise<{ text: string; listing: ArchiveListing }> {
+  const opened = await openArchive(zipPath);
+  try {
+    const { listing, entries, dataStarts } = await inspectOpen(opened, zipPath, limits);
+    const index = entries.findIndex((e) => e.name === `${listing.manifestRoot}${MANIFEST}`);
+    const entry = entries[index];
+    const start = dataStarts[index];
+    if (entry === undefined || start === undefined) {
+      throw archiveError(
+        ERROR_CODES.ARCHIVE_NO_MANIFEST,
+        zipPath,
+        undefined,
+        `it has no ${MANIFEST}`,
+        REBUILD,
+      );
+    }
+    if (entry.uncompressedSize > MAX_MANIFEST_BYTES) {
+      const rule = `its ${MANIFEST} is larger than 1 MiB`;
+      throw archiveError(ERROR_CODES.ARCHIVE_LIMIT, zipPath, entry.name, rule, REBUILD);
+    }
+    const data = await readSmall(opened.reader, entry, start, zipPath);
+    return { text: data.toString('utf8'), listing };
+  } catch (error) {
+    throw asArchiveError(error, zipPath);
+  } finally {
+    opened.zipfile.close();
+  }
+}
+
+const MAX_MANIFEST_BYTES = 1024 * 1024;
 
 /** Every rejection is an ArchiveError: an unexpected one (a read error) is wrapped. */
 function asArchiveError(error: unknown, zipPath: string): unknown {

@@ -23,9 +23,16 @@ export interface PluginCandidate {
   readonly fingerprint: string;
   /** The validated manifest, or the error that kept it from being read. */
   readonly manifest: Manifest | undefined;
-  /** Set when the manifest could not be read or validated. */
+  /** Set when the manifest could not be read or validated, or the archive was refused. */
   readonly error: AugmentError | undefined;
+  /** The stage `error` belongs to: `manifest`, or `extract` for a refused archive. */
+  readonly errorStage?: FailureStage;
+  /** For an archive: whether this scan extracted it (false on a cache hit). */
+  readonly extracted?: boolean;
 }
+
+/** Turns a `.zip` in the folder into a candidate (extracting it when needed); never rejects. */
+export type ArchiveInspector = (source: string) => Promise<PluginCandidate>;
 
 /** A problem with the folder itself, or with one entry of it, found while scanning. */
 export interface ScanProblem {
@@ -54,7 +61,10 @@ export interface ScanResult {
  *
  * @param folder - absolute path of the host's plugin folder
  */
-export async function scanFolder(folder: string): Promise<ScanResult> {
+export async function scanFolder(
+  folder: string,
+  inspectArchive?: ArchiveInspector,
+): Promise<ScanResult> {
   let entries;
   try {
     entries = await listDir(folder);
@@ -66,9 +76,13 @@ export async function scanFolder(folder: string): Promise<ScanResult> {
   const skipped: string[] = [];
   await Promise.all(
     entries.map(async (entry) => {
-      if (!entry.isDirectory() && !entry.isSymbolicLink()) return;
       if (entry.name.startsWith('.') || entry.name === 'node_modules') return;
       const source = join(folder, entry.name);
+      if (inspectArchive !== undefined && isArchiveName(entry.name) && !entry.isDirectory()) {
+        if (entry.isFile() || (await isFile(source))) candidates.push(await inspectArchive(source));
+        return;
+      }
+      if (!entry.isDirectory() && !entry.isSymbolicLink()) return;
       try {
         const found = await inspectDirectory(source, entry.isSymbolicLink());
         if (found === 'not-a-plugin') skipped.push(source);
@@ -106,6 +120,16 @@ async function inspectDirectory(
       error: wrapUnexpected(source, error),
     };
   }
+}
+
+/** A plugin archive is a `.zip` file directly in the folder (any case of the extension). */
+export function isArchiveName(name: string): boolean {
+  return name.toLowerCase().endsWith('.zip');
+}
+
+async function isFile(path: string): Promise<boolean> {
+  const stats = await statPath(path).catch(() => undefined);
+  return stats?.isFile() ?? false;
 }
 
 function folderProblem(folder: string, error: unknown): ScanProblem {

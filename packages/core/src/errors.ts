@@ -59,6 +59,8 @@ export const ERROR_CODES = {
   ARCHIVE_NO_MANIFEST: 'AUG_ARCHIVE_NO_MANIFEST',
   /** The extraction target already exists or could not be written. */
   ARCHIVE_WRITE: 'AUG_ARCHIVE_WRITE',
+  /** The archive's SHA-256 does not match the host's pin, or a required pin is missing. */
+  ARCHIVE_INTEGRITY: 'AUG_ARCHIVE_INTEGRITY',
 } as const;
 
 /** One of the stable `AUG_…` codes listed in {@link ERROR_CODES}. */

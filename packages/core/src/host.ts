@@ -174,6 +174,7 @@ export class PluginHost<T = unknown, M = PluginMeta> extends EventEmitter<Plugin
     await this.#queued?.catch(() => undefined);
     await this.#running?.catch(() => undefined);
     await this.#reloader.unloadAll();
+    await this.#reloader.releaseCache();
   }
 
   #schedule(reason: ReloadReason): Promise<ReloadReport> {

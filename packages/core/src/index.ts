@@ -16,6 +16,7 @@ export type {
   Validator,
 } from './types.js';
 export {
+  ArchiveError,
   AugmentError,
   ERROR_CODES,
   LoadError,
@@ -23,7 +24,7 @@ export {
   OptionsError,
   isAugmentError,
 } from './errors.js';
-export type { AugmentErrorDetails, ErrorCode } from './errors.js';
+export type { ArchiveErrorDetails, AugmentErrorDetails, ErrorCode } from './errors.js';
 export {
   MANIFEST_FILE,
   checkManifestFiles,
@@ -36,3 +37,13 @@ export type { ManifestValidationIssue } from './manifest.js';
 export { getManifestJsonSchema } from './manifest-schema.js';
 export type { ManifestJsonSchema } from './manifest-schema.js';
 export { detectFormat } from './format.js';
+export {
+  DEFAULT_ARCHIVE_LIMITS,
+  extractArchive,
+  hashFile,
+  inspectArchive,
+  readArchiveManifest,
+} from './archive.js';
+export type { ArchiveEntryInfo, ArchiveLimits, ArchiveListing } from './archive.js';
+export { parseDigest } from './integrity.js';
+export type { ArchiveIntegrityInfo, IntegrityOption } from './integrity.js';

@@ -1,6 +1,9 @@
 import { resolve } from 'node:path';
 import semverValid from 'semver/functions/valid.js';
+import { DEFAULT_ARCHIVE_LIMITS, type ArchiveLimits } from './archive.js';
+import { defaultCacheDir } from './cache.js';
 import { ERROR_CODES, OptionsError } from './errors.js';
+import type { IntegrityOption } from './integrity.js';
 import type { Logger, Manifest, PluginEntry, PluginMeta, Validator } from './types.js';
 
 /**
@@ -60,6 +63,32 @@ export interface PluginHostOptions<T = unknown, M = PluginMeta> {
    */
   watchDebounceMs?: number | undefined;
   /**
+   * Where `.zip` plugins are extracted: one folder per archive content hash.
+   * @default `node_modules/.cache/augment/<hash of folder>` under the working
+   * directory (so extracted plugins resolve the host's packages), or a folder
+   * under the OS temp dir where there is no `node_modules`
+   */
+  cacheDir?: string | undefined;
+  /**
+   * Pins archives to their SHA-256: a map from archive file name (or plugin name)
+   * to the digest (`sha256sum` line, hex, or `sha256-<base64>`), or a function
+   * that decides. A mismatch is an `extract` failure, found before extracting.
+   * @default undefined
+   */
+  integrity?: IntegrityOption | undefined;
+  /**
+   * Refuse every archive that `integrity` does not pin.
+   * @default false
+   */
+  requireIntegrity?: boolean | undefined;
+  /**
+   * Limits for archives: `maxEntries` (10000), `maxBytes` uncompressed in total
+   * (256 MiB), `maxRatio` of uncompressed to compressed size for entries above
+   * 1 MiB (100).
+   * @default { maxEntries: 10000, maxBytes: 268435456, maxRatio: 100 }
+   */
+  limits?: Partial<ArchiveLimits> | undefined;
+  /**
    * Runs after a plugin is imported and validated, before it is published. A throw
    * or rejection is a `load` failure (the old version keeps serving).
    * @default undefined
@@ -93,6 +122,14 @@ export interface ResolvedPluginHostOptions<T = unknown, M = PluginMeta> {
   readonly watch: boolean;
   /** See {@link PluginHostOptions.watchDebounceMs}. */
   readonly watchDebounceMs: number;
+  /** See {@link PluginHostOptions.cacheDir}; absolute. */
+  readonly cacheDir: string;
+  /** See {@link PluginHostOptions.integrity}. */
+  readonly integrity: IntegrityOption | undefined;
+  /** See {@link PluginHostOptions.requireIntegrity}. */
+  readonly requireIntegrity: boolean;
+  /** See {@link PluginHostOptions.limits}; complete. */
+  readonly limits: Readonly<ArchiveLimits>;
   /** See {@link PluginHostOptions.onLoad}. */
   readonly onLoad: ((entry: PluginEntry<T, M>) => void | Promise<void>) | undefined;
   /** See {@link PluginHostOptions.onUnload}. */
@@ -127,6 +164,10 @@ const KNOWN_KEYS = new Set([
   'watchDebounceMs',
   'onLoad',
   'onUnload',
+  'cacheDir',
+  'integrity',
+  'requireIntegrity',
+  'limits',
 ]);
 
 function invalid(key: string, expected: string, value: unknown): OptionsError {
@@ -162,6 +203,15 @@ function optionalCheck(
 
 /** The longest delay a Node timer supports (about 24.8 days). */
 const MAX_TIMER_MS = 2 ** 31 - 1;
+
+const LIMIT_KEYS = new Set(['maxEntries', 'maxBytes', 'maxRatio']);
+
+function isLimits(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  return Object.entries(value).every(
+    ([key, n]) => LIMIT_KEYS.has(key) && typeof n === 'number' && Number.isFinite(n) && n > 0,
+  );
+}
 
 const isDuration = (value: unknown): boolean =>
   typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= MAX_TIMER_MS;
@@ -231,6 +281,27 @@ export function resolveHostOptions<T, M>(
     'a number of milliseconds from 0 to 2147483647',
     isDuration,
   );
+  optionalCheck(
+    record,
+    'cacheDir',
+    'a non-empty path string',
+    (v) => typeof v === 'string' && v !== '',
+  );
+  optionalCheck(
+    record,
+    'integrity',
+    'an object mapping archive or plugin names to SHA-256 digests, or a function',
+    (v) =>
+      typeof v === 'function' ||
+      (typeof v === 'object' && v !== null && Object.values(v).every((d) => typeof d === 'string')),
+  );
+  optionalCheck(record, 'requireIntegrity', 'a boolean', (v) => typeof v === 'boolean');
+  optionalCheck(
+    record,
+    'limits',
+    'an object { maxEntries?, maxBytes?, maxRatio? } of positive numbers',
+    isLimits,
+  );
   optionalCheck(record, 'onLoad', 'a function', (v) => typeof v === 'function');
   optionalCheck(record, 'onUnload', 'a function', (v) => typeof v === 'function');
 
@@ -244,6 +315,13 @@ export function resolveHostOptions<T, M>(
     loadTimeoutMs: options.loadTimeoutMs ?? DEFAULTS.loadTimeoutMs,
     watch: options.watch ?? DEFAULTS.watch,
     watchDebounceMs: options.watchDebounceMs ?? DEFAULTS.watchDebounceMs,
+    cacheDir:
+      options.cacheDir === undefined
+        ? defaultCacheDir(resolve(options.folder))
+        : resolve(options.cacheDir),
+    integrity: options.integrity,
+    requireIntegrity: options.requireIntegrity ?? false,
+    limits: Object.freeze({ ...DEFAULT_ARCHIVE_LIMITS, ...options.limits }),
     onLoad: options.onLoad,
     onUnload: options.onUnload,
   });

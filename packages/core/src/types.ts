@@ -97,6 +97,8 @@ export interface ReloadReport {
   readonly unchanged: readonly string[];
   /** Loaded plugins whose update failed; their last known good version still serves. */
   readonly kept: readonly string[];
+  /** Archives (their paths in the folder) that this scan extracted; empty when all were cached. */
+  readonly extracted: readonly string[];
   /** The failures found by this scan. */
   readonly failed: readonly PluginFailure[];
   /** Wall-clock duration of the scan in milliseconds. */

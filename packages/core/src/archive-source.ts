@@ -1,0 +1,174 @@
+import type { Stats } from 'node:fs';
+import { join } from 'node:path';
+import { hashFile, readArchiveManifest, type ArchiveLimits } from './archive.js';
+import { ArchiveCache } from './cache.js';
+import type { PluginCandidate } from './discovery.js';
+import {
+  AugmentError,
+  ERROR_CODES,
+  describeError,
+  isAugmentError,
+  ArchiveError,
+} from './errors.js';
+import { statPath } from './internal/fs.js';
+import { checkIntegrity, needsName, type IntegrityOption } from './integrity.js';
+import { parseManifest, readManifest } from './manifest.js';
+import type { Manifest } from './types.js';
+
+/** What {@link ArchiveSource} needs from the host's options. */
+export interface ArchiveSourceOptions {
+  /** Where extractions live. */
+  readonly cacheDir: string;
+  /** Size limits for each archive. */
+  readonly limits: ArchiveLimits;
+  /** Pins, checked before extracting. */
+  readonly integrity: IntegrityOption | undefined;
+  /** Refuse archives without a pin. */
+  readonly requireIntegrity: boolean;
+}
+
+interface KnownHash {
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly ino: number;
+  readonly sha256: string;
+}
+
+/**
+ * Turns the `.zip` files of a folder into plugin candidates: hashes each
+ * (only again when its size, mtime or inode change), checks its integrity
+ * pin, extracts it into the cache unless that content is already there, and
+ * reads its manifest. An archive refused once is not inspected again until
+ * its bytes change.
+ */
+export class ArchiveSource {
+  readonly cache: ArchiveCache;
+  readonly #options: ArchiveSourceOptions;
+  readonly #hashes = new Map<string, KnownHash>();
+  readonly #refused = new Map<string, AugmentError>();
+  /** Content hashes of the archives seen by the last scan. */
+  #seen = new Set<string>();
+  #seenNext = new Set<string>();
+
+  /** @param options - cache folder, limits and integrity pins */
+  constructor(options: ArchiveSourceOptions) {
+    this.#options = options;
+    this.cache = new ArchiveCache(options.cacheDir);
+  }
+
+  /** Starts a scan: archives seen from now on are the ones to keep. */
+  beginScan(): void {
+    this.#seenNext = new Set();
+  }
+
+  /** Ends a scan; returns the extraction directories of the archives it saw. */
+  endScan(): Set<string> {
+    this.#seen = this.#seenNext;
+    for (const key of this.#refused.keys()) {
+      if (!this.#seen.has(key)) this.#refused.delete(key);
+    }
+    return new Set([...this.#seen].map((sha) => join(this.cache.dir, sha)));
+  }
+
+  /** Inspects one archive; never rejects. */
+  readonly inspect = async (source: string): Promise<PluginCandidate> => {
+    let sha256: string;
+    try {
+      sha256 = await this.#hash(source);
+    } catch (error) {
+      return refused(source, '', wrap(source, error));
+    }
+    this.#seenNext.add(sha256);
+    const fingerprint = `sha256:${sha256}`;
+    const known = this.#refused.get(sha256);
+    if (known !== undefined) return refused(source, fingerprint, known);
+    try {
+      const { integrity, requireIntegrity, limits } = this.#options;
+      const checking = integrity !== undefined || requireIntegrity;
+      let cached = await this.cache.find(sha256);
+      if (checking) {
+        const name = await this.#nameFor(source, cached?.root, needsName(integrity, source));
+        await checkIntegrity(integrity, requireIntegrity, { file: source, sha256, name });
+      }
+      cached ??= await this.cache.ensure(source, sha256, limits);
+      let manifest: Manifest;
+      try {
+        manifest = await readManifest(cached.root);
+      } catch (error) {
+        return {
+          ...base(source, cached.root, fingerprint),
+          manifest: undefined,
+          error: wrap(source, error),
+          errorStage: 'manifest',
+          extracted: cached.extracted,
+        };
+      }
+      return {
+        ...base(source, cached.root, fingerprint),
+        manifest,
+        error: undefined,
+        extracted: cached.extracted,
+      };
+    } catch (error) {
+      const wrapped = wrap(source, error);
+      // the archive's own faults stand until its bytes change; I/O trouble is retried
+      if (!TRANSIENT.has(wrapped.code)) this.#refused.set(sha256, wrapped);
+      return refused(source, fingerprint, wrapped);
+    }
+  };
+
+  async #hash(source: string): Promise<string> {
+    const stats: Stats = await statPath(source);
+    const known = this.#hashes.get(source);
+    if (known?.size === stats.size && known.mtimeMs === stats.mtimeMs && known.ino === stats.ino) {
+      return known.sha256;
+    }
+    const sha256 = await hashFile(source);
+    this.#hashes.set(source, { size: stats.size, mtimeMs: stats.mtimeMs, ino: stats.ino, sha256 });
+    return sha256;
+  }
+
+  /** The plugin's name for an integrity check, read without extracting anything. */
+  async #nameFor(source: string, extracted: string | undefined, needed: boolean): Promise<string> {
+    if (!needed) return '(not read)';
+    const manifest =
+      extracted !== undefined
+        ? await readManifest(extracted)
+        : parseManifest(
+            (await readArchiveManifest(source, this.#options.limits)).text,
+            `${source}!/plugin.manifest.json`,
+          );
+    return manifest.name;
+  }
+}
+
+const TRANSIENT = new Set<string>([ERROR_CODES.ARCHIVE_WRITE, ERROR_CODES.ARCHIVE_UNREADABLE]);
+
+function base(
+  source: string,
+  dir: string,
+  fingerprint: string,
+): Pick<PluginCandidate, 'source' | 'dir' | 'origin' | 'fingerprint'> {
+  return { source, dir, origin: 'archive', fingerprint };
+}
+
+function refused(source: string, fingerprint: string, error: AugmentError): PluginCandidate {
+  return {
+    ...base(source, source, fingerprint),
+    manifest: undefined,
+    error,
+    errorStage:
+      error.code === ERROR_CODES.ARCHIVE_NO_MANIFEST || error.code.startsWith('AUG_MANIFEST')
+        ? 'manifest'
+        : 'extract',
+  };
+}
+
+function wrap(source: string, error: unknown): AugmentError {
+  if (isAugmentError(error)) return error;
+  return new ArchiveError(
+    ERROR_CODES.ARCHIVE_UNREADABLE,
+    `Plugin archive ${source} could not be read (${describeError(error)}). Check that it exists and is readable.`,
+    { file: source, cause: error },
+  );
+}

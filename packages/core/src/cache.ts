@@ -1,0 +1,196 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { lstat, mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { extractArchive, type ArchiveLimits } from './archive.js';
+import { errorCode } from './internal/fs.js';
+import { debug } from './internal/log.js';
+import { MANIFEST_FILE } from './manifest.js';
+
+const EXTRACTION_NAME = /^[0-9a-f]{64}$/;
+const TEMP_PREFIX = '.tmp-';
+const LEASES = '.leases';
+
+/**
+ * The default cache directory for a plugin folder:
+ * `node_modules/.cache/augment/<hash of the folder>` under the working
+ * directory, so bare imports from extracted plugins resolve through the host's
+ * own `node_modules`; a folder under the OS temp dir where there is no
+ * `node_modules`. Two folders never share a cache directory.
+ *
+ * @param folder - absolute path of the plugin folder
+ * @param cwd - the host's working directory
+ */
+export function defaultCacheDir(folder: string, cwd = process.cwd()): string {
+  const key = createHash('sha256').update(resolve(folder)).digest('hex').slice(0, 16);
+  const modules = join(cwd, 'node_modules');
+  return existsSync(modules)
+    ? join(modules, '.cache', 'augment', key)
+    : join(tmpdir(), 'augment-cache', key);
+}
+
+/** Where an archive was extracted, and whether this call extracted it. */
+export interface Extraction {
+  /** `<cacheDir>/<sha256 of the archive>`. */
+  readonly dir: string;
+  /** The plugin directory inside it: `dir`, or its single top-level folder. */
+  readonly root: string;
+  /** False when the same bytes were already extracted (by this or another process). */
+  readonly extracted: boolean;
+}
+
+/**
+ * The extraction cache of one host: one directory per archive content hash,
+ * written to a temporary sibling and renamed into place, so no process ever
+ * sees a half-extracted plugin. A lease file per host names the extractions it
+ * serves from, so a sweep never removes what another live process uses.
+ */
+export class ArchiveCache {
+  readonly #id = `${process.pid}-${randomBytes(4).toString('hex')}`;
+
+  /** @param dir - the cache directory (created on first use) */
+  constructor(readonly dir: string) {}
+
+  /**
+   * Returns the extraction directory of an archive, extracting it first
+   * unless that content hash is already there.
+   *
+   * @throws {ArchiveError} when the archive is rejected (nothing is left behind)
+   */
+  async ensure(zipPath: string, sha256: string, limits: ArchiveLimits): Promise<Extraction> {
+    const target = join(this.dir, sha256);
+    const cached = await this.find(sha256);
+    if (cached !== undefined) return cached;
+    await mkdir(this.dir, { recursive: true });
+    const temp = join(
+      this.dir,
+      `${TEMP_PREFIX}${sha256.slice(0, 16)}-${this.#id}-${randomBytes(4).toString('hex')}`,
+    );
+    const { manifestRoot } = await extractArchive(zipPath, temp, limits);
+    try {
+      await rename(temp, target);
+    } catch (error) {
+      await rm(temp, { recursive: true, force: true });
+      // another host process renamed the same content into place first
+      const other = await this.find(sha256);
+      if (other !== undefined) return other;
+      throw error;
+    }
+    return { dir: target, root: join(target, manifestRoot), extracted: true };
+  }
+
+  /**
+   * The extraction of an archive with this content hash, if there is one. A
+   * directory by that name is complete: extractions are renamed into place.
+   */
+  async find(sha256: string): Promise<Extraction | undefined> {
+    const dir = join(this.dir, sha256);
+    if (!(await isDirectory(dir))) return undefined;
+    if (existsSync(join(dir, MANIFEST_FILE))) return { dir, root: dir, extracted: false };
+    const children = await readdir(dir).catch(() => []);
+    const only = children.length === 1 ? children[0] : undefined;
+    return { dir, root: only === undefined ? dir : join(dir, only), extracted: false };
+  }
+
+  /** Records the extraction directories this host serves from (its lease). */
+  async lease(dirs: Iterable<string>): Promise<void> {
+    const names = [...dirs].map((dir) => dir.slice(this.dir.length + 1).split(/[\\/]/)[0]);
+    await mkdir(join(this.dir, LEASES), { recursive: true });
+    await writeFile(
+      join(this.dir, LEASES, `${this.#id}.json`),
+      JSON.stringify({ pid: process.pid, extractions: names }),
+    );
+  }
+
+  /** Removes this host's lease. */
+  async release(): Promise<void> {
+    await rm(join(this.dir, LEASES, `${this.#id}.json`), { force: true });
+  }
+
+  /**
+   * Removes extractions and leftover temporary directories that neither this
+   * host (`keep`) nor any other live host process (its lease) uses. Touches only
+   * direct children of the cache directory with the names it creates.
+   *
+   * @returns the names removed
+   */
+  async sweep(keep: Iterable<string>): Promise<string[]> {
+    const kept = new Set([...keep].map((dir) => dir.slice(this.dir.length + 1).split(/[\\/]/)[0]));
+    let names: string[];
+    try {
+      names = await readdir(this.dir);
+    } catch {
+      return [];
+    }
+    const extractions = await this.#liveLeases();
+    for (const name of extractions) kept.add(name);
+    const removed: string[] = [];
+    for (const name of names) {
+      const isTemp = name.startsWith(TEMP_PREFIX);
+      if (!isTemp && !EXTRACTION_NAME.test(name)) continue;
+      if (kept.has(name)) continue;
+      // a temporary directory belongs to an extraction in progress while its process lives
+      if (isTemp && isAlive(Number(name.split('-')[2]))) continue;
+      const path = join(this.dir, name);
+      const stats = await lstat(path).catch(() => undefined);
+      if (stats === undefined || !stats.isDirectory()) continue;
+      await rm(path, { recursive: true, force: true });
+      removed.push(name);
+      debug('removed unused extraction %s', path);
+    }
+    return removed;
+  }
+
+  /** The extractions named by the leases of other live hosts; removes dead leases. */
+  async #liveLeases(): Promise<Set<string>> {
+    const folder = join(this.dir, LEASES);
+    const extractions = new Set<string>();
+    let files: string[];
+    try {
+      files = await readdir(folder);
+    } catch {
+      return extractions;
+    }
+    for (const file of files) {
+      if (!file.endsWith('.json') || file === `${this.#id}.json`) continue;
+      const lease = await readLease(join(folder, file));
+      if (lease === undefined || !isAlive(lease.pid)) {
+        await rm(join(folder, file), { force: true });
+        continue;
+      }
+      for (const name of lease.extractions) extractions.add(name);
+    }
+    return extractions;
+  }
+}
+
+async function readLease(
+  file: string,
+): Promise<{ pid: number; extractions: string[] } | undefined> {
+  try {
+    const data = JSON.parse(await readFile(file, 'utf8')) as unknown;
+    if (typeof data !== 'object' || data === null) return undefined;
+    const { pid, extractions } = data as { pid?: unknown; extractions?: unknown };
+    if (typeof pid !== 'number' || !Array.isArray(extractions)) return undefined;
+    return { pid, extractions: extractions.filter((e): e is string => typeof e === 'string') };
+  } catch {
+    return undefined;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return errorCode(error) === 'EPERM';
+  }
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  const stats = await lstat(path).catch(() => undefined);
+  return stats?.isDirectory() ?? false;
+}
