@@ -77,7 +77,7 @@ export class ArchiveCache {
       if (other !== undefined) return other;
       throw error;
     }
-    return { dir: target, root: join(target, manifestRoot), extracted: true };
+    return { dir: target, root: resolve(target, manifestRoot), extracted: true };
   }
 
   /**

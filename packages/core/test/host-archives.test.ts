@@ -115,6 +115,15 @@ describe('zip plugins', () => {
     expect(report).toMatchObject({ extracted: [], added: ['a'] });
   });
 
+  it('keeps a plugin zipped inside one top-level folder unchanged across reloads', async () => {
+    await zipPlugin('folder.zip', cjsPlugin('in-folder'), 'in-folder/');
+    const host = makeHost();
+    await host.reload();
+    const plugin = host.get('in-folder')?.plugin;
+    expect(await host.reload()).toMatchObject({ unchanged: ['in-folder'], updated: [] });
+    expect(host.get('in-folder')?.plugin).toBe(plugin);
+  });
+
   it('loads a new version of a changed archive fresh, and removes the old extraction', async () => {
     const v1 = await zipPlugin('p.zip', {
       ...esmPlugin(
