@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { AugmentError, ERROR_CODES, describeError } from './errors.js';
 import type { PluginHostEvents, ReloadReason } from './events.js';
 import { debug, log } from './internal/log.js';
+import { enableSourceMaps } from './internal/source-maps.js';
 import {
   resolveHostOptions,
   type PluginHostOptions,
@@ -212,6 +213,7 @@ export class PluginHost<T = unknown, M = PluginMeta> extends EventEmitter<Plugin
         );
       });
     }
+    if (this.options.sourceMaps === true) enableSourceMaps('sourceMaps: true');
     this.#emit('reload:start', { reason });
     const report = await this.#reloader.scan();
     log(

@@ -1,8 +1,10 @@
+import { existsSync } from 'node:fs';
 import semverSatisfies from 'semver/functions/satisfies.js';
 import type { PluginCandidate } from './discovery.js';
 import { AugmentError, ERROR_CODES, LoadError, describeError, isAugmentError } from './errors.js';
 import { detectFormat } from './format.js';
 import { debug } from './internal/log.js';
+import { enableSourceMaps } from './internal/source-maps.js';
 import { withTimeout } from './internal/timeout.js';
 import { loadModule } from './loader.js';
 import { MANIFEST_FILE, checkManifestFiles } from './manifest.js';
@@ -69,6 +71,7 @@ export async function loadCandidate<T, M>(
       });
     }
     const format = await atStage('import', () => detectFormat(entryPath, context.formatCache));
+    if (options.sourceMaps === 'auto' && existsSync(`${entryPath}.map`)) enableSourceMaps(name);
     const started = performance.now();
     const plugin = await atStage('import', () =>
       loadModule({
