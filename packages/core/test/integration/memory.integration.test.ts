@@ -27,6 +27,22 @@ afterAll(async () => {
   await removeDir(root);
 });
 
+/** A reload loop without Augment: delete from require.cache, optionally prune `children`. */
+function bareLoop(prune: boolean): string {
+  return `
+const { createRequire } = process.getBuiltinModule('node:module');
+const file = path.resolve(entry);
+const hostRequire = createRequire(path.resolve('host-module.cjs'));
+for (let v = 0; v < 10 + ${String(RELOADS)}; v++) {
+  if (v === 10) globalThis.before = heap();
+  touch(entry, big(v));
+  delete hostRequire.cache[file];
+  ${prune ? 'for (const m of Object.values(hostRequire.cache)) if (m) m.children = m.children.filter((c) => c.id !== file);' : ''}
+  hostRequire(file);
+}
+done({ retained: heap() - globalThis.before });`;
+}
+
 async function measure(body: string): Promise<number> {
   const run = await runHost(root, `${SOURCE}\n${body}`, {
     nodeArgs: ['--expose-gc'],
@@ -53,17 +69,7 @@ await host.close();`);
   console.log(`retained ${String(retained)} bytes over ${String(RELOADS)} reloads`);
   // What a naive reload does: delete the cache entry and require again from a
   // long-lived module, whose `children` keeps every old version alive.
-  const naive = await measure(`
-const { createRequire } = process.getBuiltinModule('node:module');
-const file = path.resolve(entry);
-const hostRequire = createRequire(path.resolve('host-module.cjs'));
-for (let v = 0; v < 10 + ${RELOADS}; v++) {
-  if (v === 10) globalThis.before = heap();
-  touch(entry, big(v));
-  delete hostRequire.cache[file];
-  hostRequire(file);
-}
-done({ retained: heap() - globalThis.before });`);
+  const naive = await measure(bareLoop(false));
   console.log(`naive reload retained ${String(naive)} bytes`);
   // the measurement can tell the difference: a naive loop keeps the modules
   expect(naive).toBeGreaterThan(10 * 1024 * 1024);
@@ -74,18 +80,7 @@ done({ retained: heap() - globalThis.before });`);
   } else {
     // Node 22+: V8's compilation cache keeps about the module per reload whatever a
     // loader does; compare with the bare delete-and-prune loop on the same Node.
-    const floor = await measure(`
-const { createRequire } = process.getBuiltinModule('node:module');
-const file = path.resolve(entry);
-const hostRequire = createRequire(path.resolve('host-module.cjs'));
-for (let v = 0; v < 10 + ${RELOADS}; v++) {
-  if (v === 10) globalThis.before = heap();
-  touch(entry, big(v));
-  delete hostRequire.cache[file];
-  for (const m of Object.values(hostRequire.cache)) if (m) m.children = m.children.filter((c) => c.id !== file);
-  hostRequire(file);
-}
-done({ retained: heap() - globalThis.before });`);
+    const floor = await measure(bareLoop(true));
     expect(retained).toBeLessThan(floor * 1.1 + 512 * 1024);
   }
 });
