@@ -25,6 +25,8 @@ export interface ArchiveSourceOptions {
   readonly integrity: IntegrityOption | undefined;
   /** Refuse archives without a pin. */
   readonly requireIntegrity: boolean;
+  /** Bound on an integrity function, in ms (the host's loadTimeoutMs). */
+  readonly timeoutMs: number;
 }
 
 interface KnownHash {
@@ -49,6 +51,7 @@ export class ArchiveSource {
   /** Content hashes of the archives seen by the last scan. */
   #seen = new Set<string>();
   #seenNext = new Set<string>();
+  #sourcesNext = new Set<string>();
 
   /** @param options - cache folder, limits and integrity pins */
   constructor(options: ArchiveSourceOptions) {
@@ -59,13 +62,17 @@ export class ArchiveSource {
   /** Starts a scan: archives seen from now on are the ones to keep. */
   beginScan(): void {
     this.#seenNext = new Set();
+    this.#sourcesNext = new Set();
   }
 
   /** Ends a scan; returns the extraction directories of the archives it saw. */
   endScan(): Set<string> {
     this.#seen = this.#seenNext;
     for (const key of this.#refused.keys()) {
-      if (!this.#seen.has(key)) this.#refused.delete(key);
+      if (!this.#sourcesNext.has(key.slice(0, key.indexOf('\0')))) this.#refused.delete(key);
+    }
+    for (const source of this.#hashes.keys()) {
+      if (!this.#sourcesNext.has(source)) this.#hashes.delete(source);
     }
     return new Set([...this.#seen].map((sha) => join(this.cache.dir, sha)));
   }
@@ -79,16 +86,25 @@ export class ArchiveSource {
       return refused(source, '', wrap(source, error));
     }
     this.#seenNext.add(sha256);
+    this.#sourcesNext.add(source);
     const fingerprint = `sha256:${sha256}`;
-    const known = this.#refused.get(sha256);
+    const refusalKey = `${source}\0${sha256}`;
+    const known = this.#refused.get(refusalKey);
     if (known !== undefined) return refused(source, fingerprint, known);
     try {
       const { integrity, requireIntegrity, limits } = this.#options;
       const checking = integrity !== undefined || requireIntegrity;
       let cached = await this.cache.find(sha256);
       if (checking) {
-        const name = await this.#nameFor(source, cached?.root, needsName(integrity, source));
-        await checkIntegrity(integrity, requireIntegrity, { file: source, sha256, name });
+        const name = needsName(integrity, source)
+          ? await this.#nameFor(source, cached?.root)
+          : undefined;
+        await checkIntegrity(
+          integrity,
+          requireIntegrity,
+          { file: source, sha256, name },
+          this.#options.timeoutMs,
+        );
       }
       cached ??= await this.cache.ensure(source, sha256, limits);
       let manifest: Manifest;
@@ -112,7 +128,7 @@ export class ArchiveSource {
     } catch (error) {
       const wrapped = wrap(source, error);
       // the archive's own faults stand until its bytes change; I/O trouble is retried
-      if (!TRANSIENT.has(wrapped.code)) this.#refused.set(sha256, wrapped);
+      if (!TRANSIENT.has(wrapped.code)) this.#refused.set(refusalKey, wrapped);
       return refused(source, fingerprint, wrapped);
     }
   };
@@ -129,8 +145,7 @@ export class ArchiveSource {
   }
 
   /** The plugin's name for an integrity check, read without extracting anything. */
-  async #nameFor(source: string, extracted: string | undefined, needed: boolean): Promise<string> {
-    if (!needed) return '(not read)';
+  async #nameFor(source: string, extracted: string | undefined): Promise<string> {
     const manifest =
       extracted !== undefined
         ? await readManifest(extracted)

@@ -4,6 +4,7 @@ import { lstat, mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { extractArchive, type ArchiveLimits } from './archive.js';
+import { ArchiveError, ERROR_CODES, describeError } from './errors.js';
 import { errorCode } from './internal/fs.js';
 import { debug } from './internal/log.js';
 import { MANIFEST_FILE } from './manifest.js';
@@ -48,6 +49,7 @@ export interface Extraction {
  */
 export class ArchiveCache {
   readonly #id = `${process.pid}-${randomBytes(4).toString('hex')}`;
+  #leased = new Set<string>();
 
   /** @param dir - the cache directory (created on first use) */
   constructor(readonly dir: string) {}
@@ -62,7 +64,8 @@ export class ArchiveCache {
     const target = join(this.dir, sha256);
     const cached = await this.find(sha256);
     if (cached !== undefined) return cached;
-    await mkdir(this.dir, { recursive: true });
+    // lease it first, so no other host's sweep removes it before this host's scan ends
+    await this.#addLease(sha256, zipPath);
     const temp = join(
       this.dir,
       `${TEMP_PREFIX}${sha256.slice(0, 16)}-${this.#id}-${randomBytes(4).toString('hex')}`,
@@ -75,7 +78,7 @@ export class ArchiveCache {
       // another host process renamed the same content into place first
       const other = await this.find(sha256);
       if (other !== undefined) return other;
-      throw error;
+      throw writeError(zipPath, this.dir, error);
     }
     return { dir: target, root: resolve(target, manifestRoot), extracted: true };
   }
@@ -95,12 +98,30 @@ export class ArchiveCache {
 
   /** Records the extraction directories this host serves from (its lease). */
   async lease(dirs: Iterable<string>): Promise<void> {
-    const names = [...dirs].map((dir) => dir.slice(this.dir.length + 1).split(/[\\/]/)[0]);
-    await mkdir(join(this.dir, LEASES), { recursive: true });
-    await writeFile(
-      join(this.dir, LEASES, `${this.#id}.json`),
-      JSON.stringify({ pid: process.pid, extractions: names }),
+    this.#leased = new Set(
+      [...dirs].map((dir) => dir.slice(this.dir.length + 1).split(/[\\/]/)[0] ?? ''),
     );
+    await this.#writeLease();
+  }
+
+  async #addLease(sha256: string, zipPath: string): Promise<void> {
+    if (this.#leased.has(sha256)) return;
+    this.#leased.add(sha256);
+    try {
+      await this.#writeLease();
+    } catch (error) {
+      throw writeError(zipPath, this.dir, error);
+    }
+  }
+
+  /** Writes the lease atomically (temporary file + rename): a reader never sees half of it. */
+  async #writeLease(): Promise<void> {
+    const folder = join(this.dir, LEASES);
+    await mkdir(folder, { recursive: true });
+    const file = join(folder, `${this.#id}.json`);
+    const temp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
+    await writeFile(temp, JSON.stringify({ pid: process.pid, extractions: [...this.#leased] }));
+    await rename(temp, file);
   }
 
   /** Removes this host's lease. */
@@ -163,6 +184,14 @@ export class ArchiveCache {
     }
     return extractions;
   }
+}
+
+function writeError(zipPath: string, cacheDir: string, error: unknown): ArchiveError {
+  return new ArchiveError(
+    ERROR_CODES.ARCHIVE_WRITE,
+    `Plugin archive ${zipPath} could not be extracted into the cache ${cacheDir}: ${describeError(error)}. Make cacheDir a writable folder with free space.`,
+    { file: zipPath, cause: error },
+  );
 }
 
 async function readLease(

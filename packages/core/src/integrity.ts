@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
-import { ERROR_CODES, ArchiveError } from './errors.js';
+import { ERROR_CODES, ArchiveError, describeError } from './errors.js';
+import { withTimeout } from './internal/timeout.js';
 
 /** What an integrity function is asked about one archive. */
 export interface ArchiveIntegrityInfo {
@@ -35,11 +36,11 @@ export function parseDigest(pin: string): string | undefined {
   return /^[0-9a-f]{64}$/.test(hex) ? hex : undefined;
 }
 
-/** Whether pins can only be found through the plugin's name (its manifest must be read first). */
+/** Whether the plugin's name is needed (its manifest must be read first): a function, or pins not keyed by this file. */
 export function needsName(integrity: IntegrityOption | undefined, file: string): boolean {
   if (integrity === undefined) return false;
   if (typeof integrity === 'function') return true;
-  return !Object.hasOwn(integrity, basename(file));
+  return Object.keys(integrity).length > 0 && !Object.hasOwn(integrity, basename(file));
 }
 
 /**
@@ -51,17 +52,33 @@ export function needsName(integrity: IntegrityOption | undefined, file: string):
 export async function checkIntegrity(
   integrity: IntegrityOption | undefined,
   required: boolean,
-  info: ArchiveIntegrityInfo,
+  info: Omit<ArchiveIntegrityInfo, 'name'> & { readonly name: string | undefined },
+  timeoutMs = 0,
 ): Promise<void> {
   const fileName = basename(info.file);
-  const fail = (rule: string, fix: string): ArchiveError =>
+  const plugin = info.name === undefined ? '' : ` (plugin "${info.name}")`;
+  const fail = (rule: string, fix: string, cause?: unknown): ArchiveError =>
     new ArchiveError(
       ERROR_CODES.ARCHIVE_INTEGRITY,
-      `Plugin archive ${info.file} (plugin "${info.name}") is refused: ${rule}. ${fix}`,
-      { plugin: info.name, file: info.file },
+      `Plugin archive ${info.file}${plugin} is refused: ${rule}. ${fix}`,
+      { plugin: info.name, file: info.file, cause },
     );
   if (typeof integrity === 'function') {
-    if (!(await integrity(info))) {
+    let accepted: boolean;
+    try {
+      accepted = await withTimeout(
+        Promise.resolve().then(() => integrity({ ...info, name: info.name ?? '' })),
+        timeoutMs,
+        () => new Error(`it did not answer within ${String(timeoutMs)} ms (loadTimeoutMs)`),
+      );
+    } catch (error) {
+      throw fail(
+        `the host's integrity function failed: ${describeError(error)}`,
+        'Fix the integrity function; the archive is retried when its bytes change or the host restarts.',
+        error,
+      );
+    }
+    if (!accepted) {
       throw fail(
         `the host's integrity function rejected its SHA-256 ${info.sha256}`,
         'Install the archive the host expects, or update the integrity function.',
@@ -70,12 +87,17 @@ export async function checkIntegrity(
     return;
   }
   const pins = new Map(Object.entries(integrity ?? {}));
-  const key = pins.has(fileName) ? fileName : pins.has(info.name) ? info.name : undefined;
+  const key = pins.has(fileName)
+    ? fileName
+    : info.name !== undefined && pins.has(info.name)
+      ? info.name
+      : undefined;
   const pin = key === undefined ? undefined : pins.get(key);
   if (pin === undefined) {
     if (!required) return;
+    const names = info.name === undefined ? `"${fileName}"` : `"${fileName}" or "${info.name}"`;
     throw fail(
-      `requireIntegrity is on and no pin names "${fileName}" or "${info.name}"`,
+      `requireIntegrity is on and no pin names ${names}`,
       `Add its SHA-256 to the host's integrity option (the builder writes it beside the archive, in release.zip.sha256): { "${fileName}": "${info.sha256}" }.`,
     );
   }

@@ -3,7 +3,7 @@ import semverValid from 'semver/functions/valid.js';
 import { DEFAULT_ARCHIVE_LIMITS, type ArchiveLimits } from './archive.js';
 import { defaultCacheDir } from './cache.js';
 import { ERROR_CODES, OptionsError } from './errors.js';
-import type { IntegrityOption } from './integrity.js';
+import { parseDigest, type IntegrityOption } from './integrity.js';
 import type { Logger, Manifest, PluginEntry, PluginMeta, Validator } from './types.js';
 
 /**
@@ -303,10 +303,12 @@ export function resolveHostOptions<T, M>(
   optionalCheck(
     record,
     'integrity',
-    'an object mapping archive or plugin names to SHA-256 digests, or a function',
+    'an object mapping archive or plugin names to SHA-256 digests (hex, a sha256sum line or sha256-<base64>), or a function',
     (v) =>
       typeof v === 'function' ||
-      (typeof v === 'object' && v !== null && Object.values(v).every((d) => typeof d === 'string')),
+      (typeof v === 'object' &&
+        v !== null &&
+        Object.values(v).every((d) => typeof d === 'string' && parseDigest(d) !== undefined)),
   );
   optionalCheck(record, 'requireIntegrity', 'a boolean', (v) => typeof v === 'boolean');
   optionalCheck(

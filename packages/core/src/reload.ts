@@ -54,7 +54,7 @@ export class Reloader<T, M> {
     private readonly options: ResolvedPluginHostOptions<T, M>,
     private readonly sink: ReloadSink<T, M>,
   ) {
-    this.#archives = new ArchiveSource(options);
+    this.#archives = new ArchiveSource({ ...options, timeoutMs: options.loadTimeoutMs });
   }
 
   /** The published registry. */

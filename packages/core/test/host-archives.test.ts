@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -273,5 +273,83 @@ describe('the archive cache', () => {
     await rm(join(cacheDir, '.leases', 'other-live.json'));
     await host.reload();
     expect(await extractions()).toEqual([]);
+  });
+});
+
+describe('archive edge cases found in review', () => {
+  it('remembers a refusal per archive file, not per content', async () => {
+    const hash = await zipPlugin('one.zip', esmPlugin('same-bytes'));
+    await zipPlugin('two.zip', esmPlugin('same-bytes'));
+    const host = makeHost({ integrity: { 'one.zip': hash, 'two.zip': 'f'.repeat(64) } });
+    const first = await host.reload();
+    expect(summary(first)).toMatchObject({
+      failed: [['two.zip', 'extract', 'AUG_ARCHIVE_INTEGRITY']],
+    });
+    const second = await host.reload();
+    expect(second.unchanged).toEqual(['same-bytes']);
+    expect(summary(second)).toMatchObject({
+      failed: [['two.zip', 'extract', 'AUG_ARCHIVE_INTEGRITY']],
+    });
+  });
+
+  it('names no placeholder when requireIntegrity refuses an unpinned archive', async () => {
+    await zipPlugin('a.zip', esmPlugin('a'));
+    const report = await makeHost({ requireIntegrity: true }).reload();
+    expect(report.failed[0]?.code).toBe('AUG_ARCHIVE_INTEGRITY');
+    expect(report.failed[0]?.message).not.toContain('not read');
+    expect(report.failed[0]?.message).toContain('a.zip');
+  });
+
+  it('reports a throwing or hanging integrity function as an integrity failure', async () => {
+    await zipPlugin('a.zip', esmPlugin('a'));
+    const throwing = makeHost({
+      integrity: () => {
+        throw new Error('pin service down');
+      },
+    });
+    const report = await throwing.reload();
+    expect(report.failed.map((f) => f.code)).toEqual(['AUG_ARCHIVE_INTEGRITY']);
+    expect(report.failed[0]?.message).toContain('pin service down');
+    const hanging = makeHost({
+      cacheDir: join(root, 'cache-hang'),
+      loadTimeoutMs: 50,
+      integrity: () => new Promise<boolean>(() => undefined),
+    });
+    expect((await hanging.reload()).failed.map((f) => f.code)).toEqual(['AUG_ARCHIVE_INTEGRITY']);
+  });
+
+  it('reports a cache folder that cannot be written as AUG_ARCHIVE_WRITE', async () => {
+    await zipPlugin('a.zip', esmPlugin('a'));
+    await writeFile(join(root, 'a-file'), 'not a folder');
+    const report = await makeHost({ cacheDir: join(root, 'a-file', 'cache') }).reload();
+    expect(report.failed.map((f) => [f.stage, f.code])).toEqual([['extract', 'AUG_ARCHIVE_WRITE']]);
+    expect(report.failed[0]?.message).toContain(join(root, 'a-file', 'cache'));
+  });
+
+  it('refuses a malformed pin when the host is created', () => {
+    expect(() => makeHost({ integrity: { 'a.zip': 'not-a-digest' } })).toThrow(
+      expect.objectContaining({ code: 'AUG_OPTIONS_INVALID' }) as Error,
+    );
+  });
+
+  it('leases an extraction before it is renamed into place', async () => {
+    await zipPlugin('a.zip', esmPlugin('a'));
+    const host = makeHost();
+    const leases: string[][] = [];
+    host.on('plugin:loaded', () => {
+      // by the time a plugin is published its extraction is leased
+      const files = readdirSync(join(cacheDir, '.leases'));
+      for (const file of files) {
+        leases.push(
+          (
+            JSON.parse(readFileSync(join(cacheDir, '.leases', file), 'utf8')) as {
+              extractions: string[];
+            }
+          ).extractions,
+        );
+      }
+    });
+    await host.reload();
+    expect(leases.flat()).toHaveLength(1);
   });
 });
