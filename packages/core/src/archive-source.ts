@@ -48,6 +48,8 @@ export class ArchiveSource {
   readonly #options: ArchiveSourceOptions;
   readonly #hashes = new Map<string, KnownHash>();
   readonly #refused = new Map<string, AugmentError>();
+  /** Archives (file and content) whose integrity check passed: not asked again. */
+  readonly #accepted = new Set<string>();
   /** Content hashes of the archives seen by the last scan. */
   #seen = new Set<string>();
   #seenNext = new Set<string>();
@@ -70,6 +72,9 @@ export class ArchiveSource {
     this.#seen = this.#seenNext;
     for (const key of this.#refused.keys()) {
       if (!this.#sourcesNext.has(key.slice(0, key.indexOf('\0')))) this.#refused.delete(key);
+    }
+    for (const key of this.#accepted) {
+      if (!this.#sourcesNext.has(key.slice(0, key.indexOf('\0')))) this.#accepted.delete(key);
     }
     for (const source of this.#hashes.keys()) {
       if (!this.#sourcesNext.has(source)) this.#hashes.delete(source);
@@ -95,7 +100,7 @@ export class ArchiveSource {
       const { integrity, requireIntegrity, limits } = this.#options;
       const checking = integrity !== undefined || requireIntegrity;
       let cached = await this.cache.find(sha256);
-      if (checking) {
+      if (checking && !this.#accepted.has(refusalKey)) {
         const name = needsName(integrity, source)
           ? await this.#nameFor(source, cached?.root)
           : undefined;
@@ -105,6 +110,7 @@ export class ArchiveSource {
           { file: source, sha256, name },
           this.#options.timeoutMs,
         );
+        this.#accepted.add(refusalKey);
       }
       cached ??= await this.cache.ensure(source, sha256, limits);
       let manifest: Manifest;

@@ -353,3 +353,21 @@ describe('archive edge cases found in review', () => {
     expect(leases.flat()).toHaveLength(1);
   });
 });
+
+it('asks an integrity function once per archive content, not at every reload', async () => {
+  await zipPlugin('a.zip', esmPlugin('a'));
+  let asked = 0;
+  const host = makeHost({
+    integrity: () => {
+      asked++;
+      return true;
+    },
+  });
+  await host.reload();
+  await host.reload();
+  await host.reload();
+  expect(asked).toBe(1);
+  await zipPlugin('a.zip', esmPlugin('a', undefined, { version: '1.0.1' }));
+  await host.reload();
+  expect(asked).toBe(2);
+});
