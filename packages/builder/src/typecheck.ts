@@ -1,0 +1,97 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+
+/** What {@link typecheck} found. */
+export interface TypecheckResult {
+  /** `'unavailable'` when the project has no TypeScript installed. */
+  status: 'passed' | 'failed' | 'unavailable';
+  /** One line per problem: `file:line:col - error TSxxxx: message`, file relative to the project. */
+  diagnostics: string[];
+}
+
+/**
+ * Type checks a plugin project with its own TypeScript: runs
+ * `node <its tsc> --noEmit -p <dir> --pretty false` in `dir`. TypeScript is
+ * resolved from the project (its `node_modules` or a parent's), never from
+ * the builder, so the check uses the version the project pinned.
+ *
+ * @param dir - the project root (holding `tsconfig.json`)
+ * @returns `'passed'`, `'failed'` with the diagnostics, or `'unavailable'`
+ *   when the project has no TypeScript installed or no `tsconfig.json`
+ */
+export async function typecheck(dir: string): Promise<TypecheckResult> {
+  const root = resolve(dir);
+  const tsc = findTsc(root);
+  // Without a tsconfig.json there are no project settings to check against.
+  if (tsc === undefined || !existsSync(join(root, 'tsconfig.json'))) {
+    return { status: 'unavailable', diagnostics: [] };
+  }
+  const { code, output } = await runNode([tsc, '--noEmit', '-p', root, '--pretty', 'false'], root);
+  const diagnostics = parseDiagnostics(output, root);
+  if (code === 0 && diagnostics.length === 0) return { status: 'passed', diagnostics: [] };
+  if (diagnostics.length === 0) {
+    const lines = output.split(/\r?\n/u).filter((line) => line.trim() !== '');
+    diagnostics.push(...(lines.length > 0 ? lines : [`tsc exited with code ${String(code)}`]));
+  }
+  return { status: 'failed', diagnostics };
+}
+
+/** The path of `typescript/bin/tsc` as resolved from the project, or undefined. */
+export function findTsc(dir: string): string | undefined {
+  try {
+    const require = createRequire(join(dir, 'package.json'));
+    return join(dirname(require.resolve('typescript/package.json')), 'bin', 'tsc');
+  } catch {
+    return undefined;
+  }
+}
+
+/** `src/a.ts(3,7): error TS2322: …`, or a global `error TS5083: …`. */
+const DIAGNOSTIC = /^(?:(.+)\((\d+),(\d+)\): )?(error|warning|message) (TS\d+): (.*)$/u;
+
+/**
+ * Turns `tsc --pretty false` output into one line per diagnostic,
+ * `file:line:col - error TSxxxx: message`; continuation lines of a message
+ * are joined to it.
+ *
+ * @param output - tsc's stdout and stderr
+ * @param dir - the project root, for relative file names
+ */
+export function parseDiagnostics(output: string, dir: string): string[] {
+  const diagnostics: string[] = [];
+  for (const line of output.split(/\r?\n/u)) {
+    const match = DIAGNOSTIC.exec(line);
+    if (match !== null) {
+      const [, file, row, column, category, code, text] = match;
+      const where = file === undefined ? '' : `${relativeFile(file, dir)}:${row}:${column} - `;
+      diagnostics.push(`${where}${category} ${code}: ${text}`);
+    } else if (/^\s+\S/u.test(line) && diagnostics.length > 0) {
+      const last = diagnostics.length - 1;
+      diagnostics[last] = `${diagnostics[last] ?? ''} ${line.trim()}`;
+    }
+  }
+  return diagnostics;
+}
+
+function relativeFile(file: string, dir: string): string {
+  const path = isAbsolute(file) ? relative(dir, file) : file;
+  return path.split('\\').join('/');
+}
+
+function runNode(args: string[], cwd: string): Promise<{ code: number | null; output: string }> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, args, {
+      cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    child.on('error', fail);
+    child.on('close', (code) => {
+      done({ code, output });
+    });
+  });
+}
