@@ -1,1 +1,12 @@
-export {};
+export { build, createBuildContext } from './build.js';
+export type { BuildContext, BuildResult } from './build.js';
+export { nodeTarget, resolveBuildOptions } from './config.js';
+export type { BuildOptions, ResolvedBuildOptions } from './config.js';
+export { BUILD_ERROR_CODES, BuildError, isBuildError } from './errors.js';
+export type { BuildErrorCode, BuildErrorDetails } from './errors.js';
+export { pack } from './pack.js';
+export type { PackResult } from './pack.js';
+export { parseDiagnostics, typecheck } from './typecheck.js';
+export type { TypecheckResult } from './typecheck.js';
+export { validate } from './validate.js';
+export type { ValidateResult } from './validate.js';

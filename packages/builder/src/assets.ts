@@ -1,0 +1,110 @@
+import { cp, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { MANIFEST_FILE } from '@augment/core';
+import type { BundleOutput } from './bundle.js';
+
+/** The entry point every built plugin has, relative to `dist/`. */
+export const DIST_ENTRY = './index.js';
+
+/** What goes into `dist/` besides the bundle. */
+export interface StageInput {
+  /** The bundle and its map. */
+  readonly bundle: BundleOutput;
+  /** The project's manifest as parsed JSON (its key order is kept). */
+  readonly manifestJson: Readonly<Record<string, unknown>>;
+  /** Name and version for `dist/package.json`. */
+  readonly name: string;
+  readonly version: string;
+  readonly format: 'esm' | 'cjs';
+  /** The project's `assets/` folder, copied when it exists. */
+  readonly assetsDir: string;
+}
+
+/**
+ * Makes an empty staging folder beside `distDir` (same parent, so that the
+ * relative paths in the source map stay right after the rename).
+ *
+ * @param distDir - the final `dist/`
+ */
+export async function makeStage(distDir: string): Promise<string> {
+  return mkdtemp(join(dirname(distDir), `.${basename(distDir)}-stage-`));
+}
+
+/**
+ * Writes a built plugin into `stage`: `index.js` (and `index.js.map`),
+ * `package.json` with the module `type` (so the output loads as its format
+ * wherever it is put), `plugin.manifest.json` with `entryPoint` set to
+ * `./index.js`, and `assets/` when the project has one.
+ *
+ * @param stage - an empty folder
+ * @param input - what to write
+ * @returns the manifest JSON as written
+ */
+export async function writeStage(
+  stage: string,
+  input: StageInput,
+): Promise<Record<string, unknown>> {
+  const manifest = { ...input.manifestJson, entryPoint: DIST_ENTRY };
+  const pkg = {
+    name: input.name,
+    version: input.version,
+    private: true,
+    type: input.format === 'esm' ? 'module' : 'commonjs',
+  };
+  await writeFile(join(stage, 'index.js'), input.bundle.js);
+  if (input.bundle.map !== undefined)
+    await writeFile(join(stage, 'index.js.map'), input.bundle.map);
+  await writeFile(join(stage, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
+  await writeFile(join(stage, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+  if (await isDirectory(input.assetsDir)) {
+    // Symlinks are copied as the files they point to: archives cannot hold links.
+    await cp(input.assetsDir, join(stage, 'assets'), { recursive: true, dereference: true });
+  }
+  return manifest;
+}
+
+/**
+ * Puts `stage` in place of `distDir`: the old `dist/` is moved aside, the
+ * stage renamed to `dist/`, then the old one removed. If the second rename
+ * fails, the old `dist/` is put back.
+ *
+ * @param stage - a complete staged output
+ * @param distDir - the final `dist/`
+ */
+export async function replaceDir(stage: string, distDir: string): Promise<void> {
+  const old = `${stage}-old`;
+  const hadDist = await rename(distDir, old).then(
+    () => true,
+    (error: unknown) => {
+      if (isErrorCode(error, 'ENOENT')) return false;
+      throw error;
+    },
+  );
+  try {
+    await rename(stage, distDir);
+  } catch (error) {
+    if (hadDist) await rename(old, distDir).catch(() => undefined);
+    throw error;
+  }
+  if (hadDist) await removeDir(old);
+}
+
+/**
+ * Removes a folder and everything in it; never rejects.
+ *
+ * @param dir - the folder
+ */
+export async function removeDir(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true, maxRetries: 3 }).catch(() => undefined);
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  return stat(path).then(
+    (stats) => stats.isDirectory(),
+    () => false,
+  );
+}
+
+function isErrorCode(error: unknown, code: string): boolean {
+  return typeof error === 'object' && error !== null && Reflect.get(error, 'code') === code;
+}

@@ -1,0 +1,226 @@
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { checkManifestFiles, validateManifest, type Manifest } from '@augment/core';
+import {
+  build as esbuild,
+  context as esbuildContext,
+  type BuildContext as EsbuildContext,
+} from 'esbuild';
+import { makeStage, removeDir, replaceDir, writeStage } from './assets.js';
+import { compileError, esbuildOptions, formatMessages, pickOutput } from './bundle.js';
+import {
+  projectPaths,
+  readProjectPackage,
+  resolveBuildOptions,
+  type BuildOptions,
+  type ProjectPackage,
+  type ProjectPaths,
+  type ResolvedBuildOptions,
+} from './config.js';
+import { BUILD_ERROR_CODES, buildError, describe } from './errors.js';
+import { pack, type PackResult } from './pack.js';
+import { typecheck } from './typecheck.js';
+import { loadManifest, type LoadedManifest } from './validate.js';
+
+export type { BuildOptions };
+
+/** What {@link build} and {@link BuildContext.rebuild} produced. */
+export interface BuildResult {
+  /** The project root. */
+  dir: string;
+  /** The written `dist/` folder. */
+  distDir: string;
+  /** Absolute path of `dist/index.js`. */
+  entry: string;
+  /** The manifest written to `dist/` (its `entryPoint` is `./index.js`). */
+  manifest: Manifest;
+  format: 'esm' | 'cjs';
+  /** Wall time of the whole build, type check and zip included. */
+  durationMs: number;
+  /** `'unavailable'` when the project has no TypeScript installed. */
+  typecheck: 'passed' | 'skipped' | 'unavailable';
+  /** esbuild's warnings, `file:line:col: text`. */
+  warnings: string[];
+  /** The release zip, when `zip: true`. */
+  zip?: PackResult;
+}
+
+/** An incremental build for watch mode (see {@link createBuildContext}). */
+export interface BuildContext {
+  /** Builds again, reusing esbuild's incremental state. Never type checks. */
+  rebuild(): Promise<BuildResult>;
+  /** Stops esbuild's context; idempotent. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * Builds a plugin project into `dist/` (and `release.zip` with `zip: true`):
+ * validates the manifest, type checks with the project's TypeScript, bundles
+ * `src/index.ts` with esbuild, writes `package.json`, the manifest and
+ * `assets/` beside it, and checks the result with core's rules. `dist/` is
+ * replaced only once everything succeeded: a failed build writes nothing.
+ * Prints nothing.
+ *
+ * @param options - see {@link BuildOptions}
+ * @throws {BuildError} `AUG_BUILD_OPTIONS_INVALID`, `AUG_BUILD_NO_MANIFEST`,
+ *   `AUG_BUILD_MANIFEST_INVALID`, `AUG_BUILD_NO_ENTRY`, `AUG_BUILD_TYPECHECK`,
+ *   `AUG_BUILD_COMPILE`, `AUG_BUILD_OUTPUT_INVALID`, `AUG_BUILD_PACK`
+ */
+export async function build(options: BuildOptions = {}): Promise<BuildResult> {
+  const started = performance.now();
+  const resolved = resolveBuildOptions(options);
+  const paths = projectPaths(resolved.dir);
+  const loaded = await loadManifest(paths.dir);
+  await checkEntry(paths);
+  const pkg = await readProjectPackage(paths.packageJson);
+  // The check and the bundle run side by side; a type error still wins.
+  const bundling = esbuild(esbuildOptions(paths, pkg, resolved.format, resolved.sourcemap));
+  bundling.catch(() => undefined);
+  const checked = resolved.typecheck ? await runTypecheck(paths) : 'skipped';
+  const output = await bundling.catch((error: unknown) => {
+    throw compileError(error, paths);
+  });
+  return finish({ resolved, paths, loaded, started, checked, output });
+}
+
+/**
+ * Prepares an incremental build for watch mode: an esbuild context over the
+ * project. Each `rebuild()` reads the manifest again, bundles, and replaces
+ * `dist/` (and the zip with `zip: true`) like {@link build}, without a type
+ * check: watch runs that beside it. When `package.json` changed since the
+ * last rebuild, the esbuild context is made anew (dependencies, target).
+ *
+ * @param options - see {@link BuildOptions}; `typecheck` is ignored
+ * @throws {BuildError} `AUG_BUILD_OPTIONS_INVALID`; `rebuild()` rejects like {@link build}
+ */
+export async function createBuildContext(options: BuildOptions): Promise<BuildContext> {
+  const resolved = resolveBuildOptions(options);
+  const paths = projectPaths(resolved.dir);
+  let context: EsbuildContext | undefined;
+  let contextPackage: string | undefined;
+  let disposed = false;
+  let queue: Promise<unknown> = Promise.resolve();
+
+  const contextFor = async (latest: ProjectPackage): Promise<EsbuildContext> => {
+    if (context !== undefined && contextPackage === latest.text) return context;
+    const previous = context;
+    context = undefined;
+    await previous?.dispose();
+    const options = esbuildOptions(paths, latest, resolved.format, resolved.sourcemap);
+    context = await esbuildContext(options);
+    contextPackage = latest.text;
+    return context;
+  };
+
+  const rebuildOnce = async (): Promise<BuildResult> => {
+    if (disposed) throw new Error('rebuild() was called after dispose()');
+    const started = performance.now();
+    const loaded = await loadManifest(paths.dir);
+    await checkEntry(paths);
+    const ctx = await contextFor(await readProjectPackage(paths.packageJson));
+    const output = await ctx.rebuild().catch((error: unknown) => {
+      throw compileError(error, paths);
+    });
+    return finish({ resolved, paths, loaded, started, checked: 'skipped', output });
+  };
+
+  await contextFor(await readProjectPackage(paths.packageJson));
+  return {
+    rebuild() {
+      // One rebuild at a time: two would race on dist/.
+      const next = queue.then(rebuildOnce, rebuildOnce);
+      queue = next.catch(() => undefined);
+      return next;
+    },
+    async dispose() {
+      if (disposed) return;
+      disposed = true;
+      await queue;
+      await context?.dispose();
+      context = undefined;
+    },
+  };
+}
+
+async function checkEntry(paths: ProjectPaths): Promise<void> {
+  const isFile = await stat(paths.entry).then(
+    (stats) => stats.isFile(),
+    () => false,
+  );
+  if (isFile) return;
+  throw buildError(
+    BUILD_ERROR_CODES.NO_ENTRY,
+    `${paths.entry} is missing.`,
+    ['src/index.ts: missing'],
+    'Create src/index.ts exporting the plugin (the builder bundles it into dist/index.js).',
+    { file: paths.entry },
+  );
+}
+
+async function runTypecheck(paths: ProjectPaths): Promise<'passed' | 'unavailable'> {
+  const result = await typecheck(paths.dir);
+  if (result.status !== 'failed') return result.status;
+  const count = result.diagnostics.length;
+  throw buildError(
+    BUILD_ERROR_CODES.TYPECHECK,
+    `TypeScript found ${count === 1 ? 'an error' : `${count} errors`} in ${paths.dir}:`,
+    result.diagnostics,
+    'Fix them and build again (or pass `typecheck: false` to skip the check); nothing was written.',
+  );
+}
+
+interface FinishInput {
+  readonly resolved: ResolvedBuildOptions;
+  readonly paths: ProjectPaths;
+  readonly loaded: LoadedManifest;
+  readonly started: number;
+  readonly checked: BuildResult['typecheck'];
+  readonly output: Awaited<ReturnType<EsbuildContext['rebuild']>>;
+}
+
+/** Stages the output, checks it, swaps it in for dist/, then packs. */
+async function finish(input: FinishInput): Promise<BuildResult> {
+  const { resolved, paths, loaded, output } = input;
+  const stage = await makeStage(paths.dist).catch((error: unknown) => {
+    throw outputError(`${paths.dist} could not be written (${describe(error)}).`, error);
+  });
+  let manifest: Manifest;
+  try {
+    const json = await writeStage(stage, {
+      bundle: pickOutput(output.outputFiles ?? []),
+      manifestJson: loaded.json,
+      name: loaded.manifest.name,
+      version: loaded.manifest.version,
+      format: resolved.format,
+      assetsDir: paths.assets,
+    });
+    manifest = validateManifest(json);
+    await checkManifestFiles(manifest, stage);
+    await replaceDir(stage, paths.dist);
+  } catch (error) {
+    await removeDir(stage);
+    throw outputError(`The built plugin in ${paths.dist} is not valid: ${describe(error)}`, error);
+  }
+  const zip = resolved.zip ? await pack(paths.dist, resolved.out) : undefined;
+  return {
+    dir: paths.dir,
+    distDir: paths.dist,
+    entry: join(paths.dist, 'index.js'),
+    manifest,
+    format: resolved.format,
+    durationMs: performance.now() - input.started,
+    typecheck: input.checked,
+    warnings: formatMessages(output.warnings, paths.dir),
+    ...(zip === undefined ? {} : { zip }),
+  };
+}
+
+function outputError(headline: string, cause: unknown) {
+  return buildError(
+    BUILD_ERROR_CODES.OUTPUT_INVALID,
+    headline,
+    [],
+    'dist/ was left as it was; fix the cause and build again.',
+    { cause },
+  );
+}

@@ -1,0 +1,130 @@
+import { isAbsolute, join, relative } from 'node:path';
+import type { BuildOptions as EsbuildOptions, Message, OutputFile } from 'esbuild';
+import type { ProjectPackage, ProjectPaths } from './config.js';
+import { BUILD_ERROR_CODES, buildError, describe, type BuildError } from './errors.js';
+
+/**
+ * Defines `require`, `__filename` and `__dirname` for CommonJS code bundled
+ * into an ES module: esbuild's ESM output otherwise throws "Dynamic require
+ * of X is not supported" when a CommonJS dependency requires a Node builtin.
+ * esbuild renames any top-level `require` of the plugin's own code out of
+ * the way; `__filename`/`__dirname` are reached through `define`, so the
+ * plugin's own top-level `const __dirname` cannot collide with the banner.
+ */
+const ESM_BANNER = [
+  "import { createRequire as __augmentCreateRequire } from 'node:module';",
+  "import { fileURLToPath as __augmentFileURLToPath } from 'node:url';",
+  "import { dirname as __augmentDirname } from 'node:path';",
+  'const require = __augmentCreateRequire(import.meta.url);',
+  'const __augment_filename = __augmentFileURLToPath(import.meta.url);',
+  'const __augment_dirname = __augmentDirname(__augment_filename);',
+].join('\n');
+
+/** Gives `import.meta.url` a value in CommonJS output (esbuild would leave `{}`). */
+const CJS_BANNER =
+  "const __augment_import_meta_url = require('node:url').pathToFileURL(__filename).href;";
+
+/**
+ * The esbuild options that bundle `src/index.ts` into `dist/index.js`: every
+ * dependency bundled, peer dependencies (and their subpaths) and Node
+ * builtins external, nothing written (the caller stages the output).
+ *
+ * @param paths - the project's layout
+ * @param pkg - its package.json facts
+ * @param format - `'esm'` or `'cjs'`
+ * @param sourcemap - write a linked `index.js.map`
+ */
+export function esbuildOptions(
+  paths: ProjectPaths,
+  pkg: ProjectPackage,
+  format: 'esm' | 'cjs',
+  sourcemap: boolean,
+): EsbuildOptions & { write: false } {
+  const external = pkg.peerDependencies.flatMap((name) => [name, `${name}/*`]);
+  return {
+    absWorkingDir: paths.dir,
+    entryPoints: [paths.entry],
+    outfile: join(paths.dist, 'index.js'),
+    bundle: true,
+    platform: 'node',
+    format,
+    target: pkg.target,
+    external,
+    sourcemap: sourcemap ? 'linked' : false,
+    sourcesContent: true,
+    write: false,
+    logLevel: 'silent',
+    banner: { js: format === 'esm' ? ESM_BANNER : CJS_BANNER },
+    define:
+      format === 'esm'
+        ? { __filename: '__augment_filename', __dirname: '__augment_dirname' }
+        : { 'import.meta.url': '__augment_import_meta_url' },
+  };
+}
+
+/** The files esbuild produced, by role. */
+export interface BundleOutput {
+  readonly js: Uint8Array;
+  readonly map: Uint8Array | undefined;
+}
+
+/**
+ * Picks `index.js` and `index.js.map` out of esbuild's in-memory output.
+ *
+ * @param files - `result.outputFiles`
+ */
+export function pickOutput(files: readonly OutputFile[]): BundleOutput {
+  const js = files.find((file) => file.path.endsWith('.js'));
+  const map = files.find((file) => file.path.endsWith('.js.map'));
+  if (js === undefined) throw new Error('esbuild produced no index.js');
+  return { js: js.contents, map: map?.contents };
+}
+
+/**
+ * Formats esbuild messages as `file:line:col: text` (1-based column, file
+ * relative to the project).
+ *
+ * @param messages - esbuild errors or warnings
+ * @param dir - the project root
+ */
+export function formatMessages(messages: readonly Message[], dir: string): string[] {
+  return messages.map((message) => {
+    const location = message.location;
+    if (location === null) return message.text;
+    // esbuild names files relative to absWorkingDir (the project) already.
+    const name = isAbsolute(location.file) ? relative(dir, location.file) : location.file;
+    const file = name.split('\\').join('/');
+    const column = byteToCharColumn(location.lineText, location.column) + 1;
+    return `${file}:${location.line}:${column}: ${message.text}`;
+  });
+}
+
+function byteToCharColumn(lineText: string, byteColumn: number): number {
+  return Buffer.from(lineText, 'utf8').subarray(0, byteColumn).toString('utf8').length;
+}
+
+/**
+ * Turns a rejection of esbuild's `build()` / `rebuild()` into a
+ * `AUG_BUILD_COMPILE` {@link BuildError} listing every error.
+ *
+ * @param error - what esbuild threw
+ * @param paths - the project's layout
+ */
+export function compileError(error: unknown, paths: ProjectPaths): BuildError {
+  const messages = esbuildErrors(error);
+  const problems = messages === undefined ? [describe(error)] : formatMessages(messages, paths.dir);
+  const count = problems.length === 1 ? 'an error' : `${problems.length} errors`;
+  return buildError(
+    BUILD_ERROR_CODES.COMPILE,
+    `Bundling ${paths.entry} failed with ${count}:`,
+    problems,
+    'Fix the code (or the import that cannot be resolved) and build again; dist/ was left as it was.',
+    { file: paths.entry, cause: error },
+  );
+}
+
+function esbuildErrors(error: unknown): Message[] | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const errors: unknown = Reflect.get(error, 'errors');
+  return Array.isArray(errors) && errors.length > 0 ? (errors as Message[]) : undefined;
+}
