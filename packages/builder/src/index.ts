@@ -10,3 +10,5 @@ export { parseDiagnostics, typecheck } from './typecheck.js';
 export type { TypecheckResult } from './typecheck.js';
 export { validate } from './validate.js';
 export type { ValidateResult } from './validate.js';
+export { watch } from './watch.js';
+export type { WatchOptions, BuildWatcher, RebuildEvent } from './watch.js';
