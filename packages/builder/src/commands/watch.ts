@@ -1,0 +1,130 @@
+import { resolve } from 'node:path';
+import { Command } from 'commander';
+import { watch } from '../watch.js';
+import type { RebuildEvent } from '../watch.js';
+import {
+  createOutput,
+  displayPath,
+  formatDuration,
+  plural,
+  printError,
+  printWarnings,
+} from '../output.js';
+import type { Output } from '../output.js';
+import { TYPES_UNAVAILABLE, builtLine, formatOption } from './build.js';
+
+/** The flags `augment watch` parses. */
+interface WatchFlags {
+  format: 'esm' | 'cjs';
+  typecheck: boolean;
+}
+
+/** How long after closing the watcher a leftover handle (a type check in flight) may delay the exit. */
+const EXIT_GRACE_MS = 1000;
+
+/** Prints one event: one line per rebuild, then a later `types:` line. */
+function printEvent(
+  output: Output,
+  event: RebuildEvent,
+  state: { unavailableShown: boolean },
+): void {
+  switch (event.type) {
+    case 'build:done':
+      printWarnings(output, event.result.warnings);
+      output.line(
+        event.initial
+          ? builtLine(output, event.result, event.durationMs)
+          : `${output.style('green', 'rebuilt')} in ${formatDuration(event.durationMs)}`,
+      );
+      return;
+    case 'build:failed':
+      printError(output, event.error);
+      if (!event.initial) output.problem(output.styleErr('dim', 'waiting for changes…'));
+      return;
+    case 'types:checked':
+      if (event.status === 'passed') {
+        output.line(`types: ${output.style('green', 'ok')}`);
+      } else if (event.status === 'failed') {
+        const count = Math.max(event.diagnostics.length, 1);
+        output.problem(`types: ${output.styleErr('red', plural(count, 'error'))}`);
+        for (const diagnostic of event.diagnostics) output.problem(`  ${diagnostic}`);
+      } else if (!state.unavailableShown) {
+        state.unavailableShown = true;
+        output.line(output.style('yellow', TYPES_UNAVAILABLE));
+      }
+      return;
+    case 'watch:failed': {
+      const why = event.error instanceof Error ? event.error.message : String(event.error);
+      output.problem(`${output.styleErr('red', 'error:')} the watcher failed: ${why}`);
+      return;
+    }
+  }
+}
+
+/** Resolves on the first SIGINT or SIGTERM; `stop()` removes the handlers. */
+function catchSignals(): { signal: Promise<NodeJS.Signals>; stop(): void } {
+  let onSignal: (signal: NodeJS.Signals) => void = () => undefined;
+  const signal = new Promise<NodeJS.Signals>((done) => {
+    onSignal = done;
+  });
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    signal,
+    stop() {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}
+
+/** `augment watch [dir]`: build, then rebuild on every change until Ctrl+C. */
+export function watchCommand(): Command {
+  return new Command('watch')
+    .description(
+      'Build, then rebuild incrementally on every change under src/ or to plugin.manifest.json, package.json or tsconfig.json; type-check beside each rebuild. Stop with Ctrl+C.',
+    )
+    .argument('[dir]', 'the plugin project folder', '.')
+    .addOption(formatOption())
+    .option(
+      '--no-typecheck',
+      'skip the TypeScript type check (default: check when TypeScript is installed)',
+    )
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ augment watch
+  $ augment watch packages/my-plugin --no-typecheck`,
+    )
+    .action(async (dir: string, flags: WatchFlags) => {
+      const output = createOutput();
+      const state = { unavailableShown: false };
+      // caught from the start: a Ctrl+C during the first build still closes cleanly
+      const signals = catchSignals();
+      try {
+        const watcher = await watch({
+          dir: resolve(dir),
+          format: flags.format,
+          typecheck: flags.typecheck,
+          onEvent: (event) => {
+            printEvent(output, event, state);
+          },
+        });
+        const [src = 'src', ...files] = watcher.watching.map((path) =>
+          displayPath(path, watcher.dir),
+        );
+        const shown = [`${src}/`, ...files];
+        output.line(
+          output.style('dim', `watching ${shown.join(', ')} for changes (press Ctrl+C to stop)`),
+        );
+        await signals.signal;
+        await watcher.close();
+      } finally {
+        signals.stop();
+      }
+      output.line(output.style('dim', 'stopped watching'));
+      // a type check still in flight must not hold the process open
+      setTimeout(() => process.exit(process.exitCode ?? 0), EXIT_GRACE_MS).unref();
+    });
+}

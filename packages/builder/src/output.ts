@@ -1,0 +1,135 @@
+import { isAbsolute, relative } from 'node:path';
+import { styleText } from 'node:util';
+import { isAugmentError } from '@augment/core';
+import { BUILD_ERROR_CODES } from './errors.js';
+
+/** The text styles the CLI uses. */
+export type Style = 'bold' | 'dim' | 'green' | 'red' | 'yellow';
+
+/** A stream the CLI writes lines to. */
+export interface OutputStream {
+  write(chunk: string): unknown;
+  readonly isTTY?: boolean | undefined;
+}
+
+/** Where the CLI prints: results on `out`, problems on `err`, each colored only when it may be. */
+export interface Output {
+  /** Prints one line of results to stdout. */
+  line(text: string): void;
+  /** Prints one line about a problem to stderr. */
+  problem(text: string): void;
+  /** Styles text for stdout (returns it unchanged when stdout gets no colors). */
+  style(style: Style, text: string): string;
+  /** Styles text for stderr (returns it unchanged when stderr gets no colors). */
+  styleErr(style: Style, text: string): string;
+}
+
+/**
+ * Tells whether a stream may get ANSI colors: only a TTY, and never when
+ * `NO_COLOR` is set to a non-empty value (https://no-color.org).
+ */
+export function colorsEnabled(stream: OutputStream, env: NodeJS.ProcessEnv = process.env): boolean {
+  return stream.isTTY === true && !env.NO_COLOR;
+}
+
+function styler(enabled: boolean): (style: Style, text: string) => string {
+  return enabled
+    ? (style, text) => styleText(style, text, { validateStream: false })
+    : (_, text) => text;
+}
+
+/** Creates the printer the commands use (process.stdout and process.stderr by default). */
+export function createOutput(
+  out: OutputStream = process.stdout,
+  err: OutputStream = process.stderr,
+  env: NodeJS.ProcessEnv = process.env,
+): Output {
+  const style = styler(colorsEnabled(out, env));
+  const styleErr = styler(colorsEnabled(err, env));
+  return {
+    line: (text) => void out.write(`${text}\n`),
+    problem: (text) => void err.write(`${text}\n`),
+    style,
+    styleErr,
+  };
+}
+
+/**
+ * Shows a path the way a user typed it: relative to the current folder when
+ * it is inside it, absolute otherwise. Always with `/` separators.
+ */
+export function displayPath(path: string, cwd: string = process.cwd()): string {
+  const rel = relative(cwd, path);
+  const shown = rel === '' ? '.' : rel.startsWith('..') || isAbsolute(rel) ? path : rel;
+  return shown.split('\\').join('/');
+}
+
+/** Formats a duration for a status line: `18 ms`, `1.24 s`. */
+export function formatDuration(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
+}
+
+/** `1 error`, `2 errors`. */
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/** The extra lines an error carries (`BuildError.details`), or none. */
+export function errorDetails(error: unknown): string[] {
+  if (typeof error !== 'object' || error === null || !('details' in error)) return [];
+  const { details } = error;
+  return Array.isArray(details) ? details.filter((d): d is string => typeof d === 'string') : [];
+}
+
+/** Errors about a missing file, whose detail line only repeats "missing". */
+const MISSING_CODES: ReadonlySet<string> = new Set([
+  BUILD_ERROR_CODES.NO_MANIFEST,
+  BUILD_ERROR_CODES.NO_ENTRY,
+]);
+
+/**
+ * The lines of an `AugmentError` as the CLI shows them. A `BuildError`'s
+ * message is headline, one indented line per problem, then the fix; its
+ * `details` hold the same problems. Detail lines that say nothing the other
+ * lines do not (a missing file, a cause already in the headline) are dropped,
+ * and a message left without any problem line is joined into one line.
+ * Details the message does not list are added after it.
+ */
+export function errorLines(error: { code: string; message: string }): string[] {
+  const details = errorDetails(error);
+  const listed = new Set(details.map((detail) => `  ${detail}`));
+  const lines = error.message.split('\n');
+  const redundant = (line: string): boolean =>
+    listed.has(line) &&
+    (MISSING_CODES.has(error.code) ||
+      lines.some((other) => other !== line && other.includes(line.trim())));
+  const kept = lines.filter((line) => !redundant(line));
+  const extra = details.filter((detail) => !error.message.includes(detail));
+  if (extra.length === 0 && !kept.some((line) => listed.has(line))) return [kept.join(' ')];
+  return [...kept, ...extra.map((detail) => `  ${detail}`)];
+}
+
+/**
+ * Prints an error on stderr. An `AugmentError` (a problem with the project,
+ * reported by the builder) gets its message and detail lines, behind
+ * `error:`; anything else is a bug in the builder and gets its stack.
+ */
+export function printError(output: Output, error: unknown): void {
+  const label = output.styleErr('red', 'error:');
+  if (isAugmentError(error)) {
+    const [first = '', ...rest] = errorLines(error);
+    output.problem(`${label} ${first}`);
+    for (const line of rest) output.problem(line);
+    return;
+  }
+  const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  output.problem(`${label} ${text}`);
+  output.problem('This is a bug in @augment/builder; please report it with the lines above.');
+}
+
+/** Prints esbuild's warnings (`file:line:col: text`) on stderr. */
+export function printWarnings(output: Output, warnings: readonly string[] | undefined): void {
+  for (const warning of warnings ?? []) {
+    output.problem(`${output.styleErr('yellow', 'warning:')} ${warning}`);
+  }
+}
