@@ -1,0 +1,283 @@
+// End-to-end tests of `augment watch`: each spawns the real built bin
+// (packages/builder/dist/cli.js) in a temp project and edits files under it.
+// `npm test` builds first; when dist/cli.js is missing (a bare `npx vitest`),
+// beforeAll builds core and the builder once.
+import { spawn, spawnSync } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { makeTempDir, removeDir, writeFiles } from './helpers/project.js';
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const CLI = join(REPO, 'packages/builder/dist/cli.js');
+const TYPESCRIPT = join(REPO, 'node_modules/typescript');
+const WAIT_MS = 15_000;
+/** tsc takes seconds, more on a loaded machine. */
+const TYPES_WAIT_MS = 40_000;
+const posix = process.platform !== 'win32';
+
+/** This process's environment without the variables that change colors or Node's flags. */
+function cleanEnv(): NodeJS.ProcessEnv {
+  const drop = new Set(['NO_COLOR', 'FORCE_COLOR', 'CLICOLOR_FORCE', 'NODE_OPTIONS']);
+  return Object.fromEntries(Object.entries(process.env).filter(([key]) => !drop.has(key)));
+}
+
+/** Builds core and the builder once when dist/cli.js is missing; a lock keeps test files from racing. */
+async function ensureBuilt(): Promise<void> {
+  if (existsSync(CLI)) return;
+  const lock = join(tmpdir(), 'augment-builder-test-build.lock');
+  try {
+    await mkdir(lock);
+  } catch {
+    // another test file is building: wait for it (bounded), then use its build
+    for (let waited = 0; existsSync(lock); waited += 200) {
+      if (waited > 110_000) throw new Error(`${lock} is still there: remove it if no build runs`);
+      await sleep(200);
+    }
+    return;
+  }
+  try {
+    for (const workspace of ['@augment/core', '@augment/builder']) {
+      if (workspace === '@augment/core' && existsSync(join(REPO, 'packages/core/dist/index.js'))) {
+        continue;
+      }
+      const run = spawnSync('npm', ['run', 'build', '-w', workspace], {
+        cwd: REPO,
+        encoding: 'utf8',
+        shell: process.platform === 'win32',
+      });
+      if (run.status !== 0) throw new Error(`building ${workspace} failed:\n${run.stderr}`);
+    }
+  } finally {
+    await rm(lock, { recursive: true, force: true });
+  }
+}
+
+/** A running `augment watch` whose stdout and stderr are gathered into one transcript. */
+class Watching {
+  readonly child: ChildProcessWithoutNullStreams;
+  output = '';
+  /** Where the next {@link next} call starts looking. */
+  private cursor = 0;
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+
+  constructor(args: string[], cwd: string) {
+    const env = cleanEnv();
+    this.child = spawn(process.execPath, [CLI, 'watch', ...args], { cwd, env });
+    this.child.stdout.setEncoding('utf8').on('data', (chunk: string) => (this.output += chunk));
+    this.child.stderr.setEncoding('utf8').on('data', (chunk: string) => (this.output += chunk));
+    this.exited = new Promise((done) => {
+      this.child.on('exit', (code, signal) => {
+        done({ code, signal });
+      });
+    });
+  }
+
+  get alive(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** Waits for `pattern` in the output written since the last match; returns the matched text. */
+  async next(pattern: RegExp, timeoutMs = WAIT_MS): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const rest = this.output.slice(this.cursor);
+      const match = pattern.exec(rest);
+      if (match !== null) {
+        this.cursor += match.index + match[0].length;
+        return match[0];
+      }
+      if (!this.alive)
+        throw new Error(`augment watch exited while waiting for ${pattern}:\n${this.output}`);
+      if (Date.now() > deadline) {
+        throw new Error(`no ${pattern} within ${timeoutMs} ms; output so far:\n${this.output}`);
+      }
+      await sleep(25);
+    }
+  }
+
+  /** Sends a signal and waits (bounded) for the exit. */
+  async stop(
+    signal: NodeJS.Signals,
+    timeoutMs = 5000,
+  ): Promise<{ code: number | null; ms: number }> {
+    const started = Date.now();
+    this.child.kill(signal);
+    const exit = await this.exit(timeoutMs);
+    return { code: exit.code, ms: Date.now() - started };
+  }
+
+  /** Waits for the exit, at most `timeoutMs`. */
+  async exit(timeoutMs: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, fail) => {
+      timer = setTimeout(() => {
+        fail(new Error(`augment watch did not exit within ${timeoutMs} ms:\n${this.output}`));
+      }, timeoutMs);
+    });
+    try {
+      return await Promise.race([this.exited, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+const PROJECT = {
+  'package.json': { name: 'my-plugin', version: '1.0.0', private: true, type: 'module' },
+  'plugin.manifest.json': { name: 'my-plugin', version: '1.0.0', entryPoint: './dist/index.js' },
+  'tsconfig.json': {
+    compilerOptions: {
+      target: 'ES2022',
+      module: 'NodeNext',
+      moduleResolution: 'NodeNext',
+      strict: true,
+      noEmit: true,
+      types: [],
+    },
+    include: ['src'],
+  },
+  'src/index.ts': 'export const version: string = "one";\n',
+};
+
+const BUILT = /built my-plugin@1\.0\.0 → dist\/index\.js \(esm\) in \d+ ms\n/u;
+const REBUILT = /rebuilt in \d+ ms\n/u;
+
+let dir: string;
+let watching: Watching | undefined;
+
+/** Writes a file of the project. */
+async function edit(file: string, content: string): Promise<void> {
+  await writeFile(join(dir, file), content);
+}
+
+beforeAll(ensureBuilt, 120_000);
+
+beforeEach(async () => {
+  dir = await makeTempDir('watch');
+  await writeFiles(dir, PROJECT);
+});
+
+afterEach(async () => {
+  if (watching?.alive) {
+    watching.child.kill('SIGKILL');
+    await watching.exited;
+  }
+  watching = undefined;
+  await removeDir(dir);
+});
+
+describe('augment watch', () => {
+  it('builds, rebuilds on a change, survives a syntax error and rebuilds once it is fixed', async () => {
+    watching = new Watching(['--no-typecheck'], dir);
+    await watching.next(BUILT);
+    await watching.next(/watching src\/, plugin\.manifest\.json, package\.json, tsconfig\.json/u);
+    expect(await readFile(join(dir, 'dist/index.js'), 'utf8')).toContain('"one"');
+
+    await edit('src/index.ts', 'export const version: string = "two";\n');
+    await watching.next(REBUILT);
+    expect(await readFile(join(dir, 'dist/index.js'), 'utf8')).toContain('"two"');
+
+    await edit(
+      'src/index.ts',
+      'export const version: string = "three";\nexport const broken = ;\n',
+    );
+    await watching.next(/src[\\/]index\.ts:2:\d+/u);
+    await sleep(300);
+    expect(watching.alive).toBe(true);
+
+    await edit('src/index.ts', 'export const version: string = "four";\n');
+    await watching.next(REBUILT);
+    expect(await readFile(join(dir, 'dist/index.js'), 'utf8')).toContain('"four"');
+    expect(watching.output).not.toMatch(/^\s+at /mu);
+  });
+
+  it('rebuilds when plugin.manifest.json changes or comes back, and on a new file under src/', async () => {
+    watching = new Watching(['--no-typecheck'], dir);
+    await watching.next(BUILT);
+    await edit(
+      'plugin.manifest.json',
+      JSON.stringify({ name: 'my-plugin', version: '1.1.0', entryPoint: './dist/index.js' }),
+    );
+    await watching.next(REBUILT);
+    expect(await readFile(join(dir, 'dist/plugin.manifest.json'), 'utf8')).toContain('1.1.0');
+
+    // deleted, then written again: still watched
+    await rm(join(dir, 'plugin.manifest.json'));
+    await watching.next(/error: .*plugin\.manifest\.json is missing/u);
+    await edit(
+      'plugin.manifest.json',
+      JSON.stringify({ name: 'my-plugin', version: '1.2.0', entryPoint: './dist/index.js' }),
+    );
+    await watching.next(REBUILT);
+    expect(await readFile(join(dir, 'dist/plugin.manifest.json'), 'utf8')).toContain('1.2.0');
+
+    await edit('src/extra.ts', 'export const extra = "extra-value";\n');
+    await edit('src/index.ts', 'export { extra } from "./extra.js";\n');
+    await watching.next(REBUILT);
+    await sleep(200);
+    expect(await readFile(join(dir, 'dist/index.js'), 'utf8')).toContain('extra-value');
+  });
+
+  it('reports type errors on a later "types:" line without blocking the rebuild', async () => {
+    await mkdir(join(dir, 'node_modules'), { recursive: true });
+    await symlink(TYPESCRIPT, join(dir, 'node_modules/typescript'), 'junction');
+    watching = new Watching([], dir);
+    await watching.next(BUILT);
+    await watching.next(/types: ok\n/u, TYPES_WAIT_MS);
+
+    await edit('src/index.ts', 'export const version: number = "not a number";\n');
+    await watching.next(REBUILT);
+    await watching.next(/types: 1 error\n/u, TYPES_WAIT_MS);
+    await watching.next(/src[\\/]index\.ts.*TS2322/u);
+    // the rebuild wrote the code even though the types are wrong
+    expect(await readFile(join(dir, 'dist/index.js'), 'utf8')).toContain('not a number');
+
+    await edit('src/index.ts', 'export const version: number = 5;\n');
+    await watching.next(REBUILT);
+    await watching.next(/types: ok\n/u, TYPES_WAIT_MS);
+  }, 150_000);
+
+  it('says once that types are not checked when TypeScript is not installed', async () => {
+    watching = new Watching([], dir);
+    await watching.next(BUILT);
+    await watching.next(/types: not checked \(TypeScript is not installed in this project\)\n/u);
+    await edit('src/index.ts', 'export const version: string = "two";\n');
+    await watching.next(REBUILT);
+    await sleep(500);
+    expect(watching.output.match(/types: not checked/gu)).toHaveLength(1);
+  });
+
+  it.runIf(posix)('exits 0 on SIGINT within a couple of seconds', async () => {
+    watching = new Watching(['--no-typecheck'], dir);
+    await watching.next(BUILT);
+    const { code, ms } = await watching.stop('SIGINT');
+    expect(code).toBe(0);
+    expect(ms).toBeLessThan(3000);
+    expect(watching.output).toContain('stopped watching');
+  });
+
+  it.runIf(posix)('exits 0 on SIGTERM, even with a type check running', async () => {
+    await mkdir(join(dir, 'node_modules'), { recursive: true });
+    await symlink(TYPESCRIPT, join(dir, 'node_modules/typescript'), 'junction');
+    watching = new Watching([], dir);
+    await watching.next(BUILT);
+    const { code, ms } = await watching.stop('SIGTERM');
+    expect(code).toBe(0);
+    expect(ms).toBeLessThan(3000);
+  });
+
+  it('exits 1 in one line when the project has no manifest', async () => {
+    await rm(join(dir, 'plugin.manifest.json'));
+    watching = new Watching([], dir);
+    const exit = await watching.exit(WAIT_MS);
+    expect(exit.code).toBe(1);
+    expect(watching.output.trim().split('\n')).toHaveLength(1);
+    expect(watching.output).toMatch(/^error: .*plugin\.manifest\.json/u);
+  });
+});
