@@ -165,7 +165,7 @@ async function runTypecheck(paths: ProjectPaths): Promise<'passed' | 'unavailabl
     BUILD_ERROR_CODES.TYPECHECK,
     `TypeScript found ${count === 1 ? 'an error' : `${count} errors`} in ${paths.dir}:`,
     result.diagnostics,
-    'Fix them and build again (or pass `typecheck: false` to skip the check); nothing was written.',
+    'Fix them and build again (or skip the check with `--no-typecheck`, `typecheck: false` in the API); nothing was written.',
   );
 }
 
