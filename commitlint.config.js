@@ -5,8 +5,18 @@ import { basename } from 'node:path';
 
 const { workspaces } = JSON.parse(readFileSync(new URL('package.json', import.meta.url), 'utf8'));
 
-// A scope names a workspace by its folder (`core`, `builder`, `host`), or `deps`.
-const SCOPES = [...workspaces.map((dir) => basename(dir)), 'deps'];
+// A scope names a workspace by its folder (`core`, `builder`, `host`), a short
+// name for one (`example` for example-plugin, `demo` for the demo host), or an
+// area of the repo (`docs`, `bench`, `ci`, `deps`).
+const SCOPES = [
+  ...workspaces.map((dir) => basename(dir)),
+  'example',
+  'demo',
+  'docs',
+  'bench',
+  'ci',
+  'deps',
+];
 
 export default {
   extends: ['@commitlint/config-conventional'],
