@@ -174,7 +174,12 @@ export async function extractArchive(
 export async function readArchiveManifest(
   zipPath: string,
   limits: ArchiveLimits,
-): Promise<{ text: string; listing: ArchiveListing }> {
+): Promise<{
+  /** The manifest's text, decoded as UTF-8 and not parsed. */
+  text: string;
+  /** The archive's entries and where the manifest is, as {@link inspectArchive} returns them. */
+  listing: ArchiveListing;
+}> {
   const opened = await openArchive(zipPath);
   try {
     const { listing, entries, dataStarts } = await inspectOpen(opened, zipPath, limits);

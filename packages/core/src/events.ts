@@ -9,17 +9,44 @@ import type { PluginEntry, PluginFailure, PluginMeta, ReloadReport } from './typ
  */
 export interface PluginHostEvents<T = unknown, M = PluginMeta> {
   /** A scan begins. */
-  'reload:start': [event: { readonly reason: ReloadReason }];
+  'reload:start': [
+    event: {
+      /** `'manual'` for a `reload()` call, `'watch'` for a reload the watcher triggered. */
+      readonly reason: ReloadReason;
+    },
+  ];
   /** A scan ended and its registry is published. */
-  'reload:done': [event: { readonly report: ReloadReport }];
+  'reload:done': [
+    event: {
+      /** What the scan did: the same object `reload()` resolves to. */
+      readonly report: ReloadReport;
+    },
+  ];
   /** A plugin (new, or a new version) was published. `previous` is the version it replaced. */
   'plugin:loaded': [
-    event: { readonly entry: PluginEntry<T, M>; readonly previous: PluginEntry<T, M> | undefined },
+    event: {
+      /** The version now published. */
+      readonly entry: PluginEntry<T, M>;
+      /** The version it replaced; `undefined` for a plugin loaded for the first time. */
+      readonly previous: PluginEntry<T, M> | undefined;
+    },
   ];
   /** A plugin failed; when it was loaded before, its last known good version still serves. */
-  'plugin:failed': [event: { readonly failure: PluginFailure }];
+  'plugin:failed': [
+    event: {
+      /** What failed, at which stage, with its `AUG_…` code. */
+      readonly failure: PluginFailure;
+    },
+  ];
   /** A plugin version stopped serving (replaced, removed, or the host closed). */
-  'plugin:unloaded': [event: { readonly entry: PluginEntry<T, M>; readonly reason: UnloadReason }];
+  'plugin:unloaded': [
+    event: {
+      /** The version that stopped serving (its `onUnload` has settled). */
+      readonly entry: PluginEntry<T, M>;
+      /** Why it stopped: `'replaced'`, `'removed'` or `'closed'`. */
+      readonly reason: UnloadReason;
+    },
+  ];
 }
 
 /** Why a reload ran: an explicit `reload()` call, or the file watcher. */

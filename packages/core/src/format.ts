@@ -12,6 +12,8 @@ type PackageType = 'module' | 'commonjs' | 'none';
  * Its contents are private to `detectFormat`. Create one per scan, so a scan
  * of many plugins reads each parent package.json once (even concurrently)
  * and the next scan sees edited files.
+ *
+ * @inline
  */
 export type FormatCache = Map<string, unknown>;
 
@@ -52,7 +54,8 @@ const CJS_PARAMETERS = ['exports', 'require', 'module', '__filename', '__dirname
  *    file, is CommonJS, so that `require()` reports the problem.
  *
  * @param entryPath - absolute path of the entry point
- * @param cache - shares package.json lookups between calls (see {@link FormatCache})
+ * @param cache - an empty `Map` you create and pass to several calls: they then share
+ *   package.json lookups (its contents are private to `detectFormat`)
  * @returns `'esm'` or `'cjs'`; never rejects
  */
 export async function detectFormat(entryPath: string, cache?: FormatCache): Promise<ModuleFormat> {

@@ -22,7 +22,11 @@ export interface Manifest<M = PluginMeta> {
   /** One-line description for humans. */
   description?: string;
   /** Version ranges this plugin supports; `host` is checked against the host's `hostVersion`. */
-  engines?: { host?: string; [key: string]: unknown };
+  engines?: {
+    /** Semver range of host versions this plugin supports, e.g. `^2.0.0`. */
+    host?: string;
+    [key: string]: unknown;
+  };
   /** Any other top-level key of the manifest, kept untouched. */
   [key: string]: unknown;
 }
