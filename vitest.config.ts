@@ -6,6 +6,7 @@ export default defineConfig({
       'packages/*/test/**/*.test.ts',
       'examples/*/test/**/*.test.ts',
       'bench/test/**/*.test.ts',
+      'docs/test/**/*.test.ts',
     ],
     setupFiles: ['packages/core/test/setup/no-warnings.ts'],
     testTimeout: 30_000,
