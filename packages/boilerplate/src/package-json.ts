@@ -31,17 +31,15 @@ function installedVersion(require: NodeJS.Require, pkg: string): string {
 }
 
 /**
- * Reads the versions of `@augment/core` and `@augment/builder` installed
- * beside this package (its dependencies: the workspace's own packages in the
- * repository), so that a project gets the versions this boilerplate was
- * made with.
+ * The versions of `@augment/core` and `@augment/builder` a new project gets:
+ * the Augment packages are released together with one version, so this is
+ * the boilerplate's own version (read from its package.json, so `npx
+ * @augment/boilerplate` needs neither of them installed).
  */
 export function readAugmentVersions(): AugmentVersions {
   const require = createRequire(import.meta.url);
-  return {
-    core: installedVersion(require, '@augment/core'),
-    builder: installedVersion(require, '@augment/builder'),
-  };
+  const own = installedVersion(require, '@augment/boilerplate');
+  return { core: own, builder: own };
 }
 
 /** Sorts an object's keys, the way npm writes dependency lists. */

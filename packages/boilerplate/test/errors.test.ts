@@ -28,3 +28,9 @@ it('makes ScaffoldErrors AugmentErrors, recognised across copies', () => {
   expect(error).toMatchObject({ name: 'ScaffoldError', code: 'AUG_SCAFFOLD_NOT_EMPTY', file: 'x' });
   expect(isScaffoldError(new Error('x'))).toBe(false);
 });
+
+it('documents each code in docs/errors.md', async () => {
+  const docs = await readFile(new URL('../../../docs/errors.md', import.meta.url), 'utf8');
+  const sections = [...docs.matchAll(/^## (AUG_SCAFFOLD_[A-Z_]+)$/gmu)].map((match) => match[1]);
+  expect(sections.sort()).toEqual(Object.values(SCAFFOLD_ERROR_CODES).sort());
+});
