@@ -1,23 +1,17 @@
-// Prints the median time to load @augment/core's build, each sample in a
-// fresh Node process: `import()` of dist/index.js and `require()` of
-// dist/index.cjs. Build first (`npm run build -w @augment/core`).
+// The import cost of @augment/core's build, each sample in a fresh Node
+// process: `import()` of dist/index.js and `require()` of dist/index.cjs.
+// Build first (`npm run build -w @augment/core`). `npm run bench` reports it
+// beside the cold loads (whose clock starts after the import).
 //
 //   node bench/import-cost.mjs [runs=15]
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-
-const runs = Number(process.argv[2] ?? 15);
-if (!Number.isInteger(runs) || runs < 1) {
-  throw new Error(`runs must be a positive integer, got "${process.argv[2]}"`);
-}
+import { summary } from './lib/stats.mjs';
 
 const dist = new URL('../packages/core/dist/', import.meta.url);
 const esm = fileURLToPath(new URL('index.js', dist));
 const cjs = fileURLToPath(new URL('index.cjs', dist));
-for (const file of [esm, cjs]) {
-  if (!existsSync(file)) throw new Error(`${file} is missing: run npm run build -w @augment/core`);
-}
 
 const probes = {
   'import() dist/index.js': `const t = process.hrtime.bigint();
@@ -27,18 +21,49 @@ require(${JSON.stringify(cjs)});
 console.log(Number(process.hrtime.bigint() - t) / 1e6);`,
 };
 
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
+/**
+ * @param {string} code
+ * @returns {Promise<number>}
+ */
+const sample = (code) =>
+  new Promise((resolve, reject) => {
+    execFile(process.execPath, ['-e', code], { encoding: 'utf8' }, (error, stdout) => {
+      if (error) reject(error);
+      else resolve(Number(stdout));
+    });
+  });
 
-console.log(`node ${process.version}, ${runs} fresh processes each`);
-for (const [label, code] of Object.entries(probes)) {
-  const samples = [];
-  for (let run = 0; run < runs; run += 1) {
-    samples.push(Number(execFileSync(process.execPath, ['-e', code], { encoding: 'utf8' })));
+/**
+ * Measures both probes, interleaved, in fresh processes.
+ *
+ * @param {number} runs - samples of each probe (after one discarded round)
+ * @returns {Promise<Record<string, ReturnType<typeof summary>>>} by probe label
+ */
+export async function measureImportCost(runs) {
+  for (const file of [esm, cjs]) {
+    if (!existsSync(file))
+      throw new Error(`${file} is missing: run npm run build -w @augment/core`);
   }
-  const range = `min ${Math.min(...samples).toFixed(1)}, max ${Math.max(...samples).toFixed(1)}`;
-  console.log(`${label.padEnd(26)} median ${median(samples).toFixed(1)} ms (${range})`);
+  /** @type {Record<string, number[]>} */
+  const samples = {};
+  for (const label of Object.keys(probes)) samples[label] = [];
+  for (let round = 0; round <= runs; round += 1) {
+    for (const [label, code] of Object.entries(probes)) {
+      const ms = await sample(code);
+      if (round > 0) samples[label].push(ms);
+    }
+  }
+  return Object.fromEntries(Object.entries(samples).map(([label, s]) => [label, summary(s)]));
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const runs = Number(process.argv[2] ?? 15);
+  if (!Number.isInteger(runs) || runs < 1) {
+    throw new Error(`runs must be a positive integer, got "${process.argv[2]}"`);
+  }
+  console.log(`node ${process.version}, ${runs} fresh processes each`);
+  for (const [label, s] of Object.entries(await measureImportCost(runs))) {
+    const range = `min ${s.min.toFixed(1)}, max ${s.max.toFixed(1)}`;
+    console.log(`${label.padEnd(26)} median ${s.median.toFixed(1)} ms (${range})`);
+  }
 }

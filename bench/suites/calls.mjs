@@ -1,0 +1,132 @@
+// 5. Call overhead: a plugin method called through the host's registry
+// against the same function imported directly, with mitata.
+import { interleave, runProbe } from '../lib/child.mjs';
+import { num, ratioText, verdict } from '../lib/report.mjs';
+import { pairRatios, summary } from '../lib/stats.mjs';
+import { probe } from '../lib/workspace.mjs';
+
+const TOLERANCE = 0.05;
+
+/** @type {Record<string, string>} */
+const WHY = {
+  getAll:
+    '`getAll()` returns an `Object.freeze`d array, and V8 iterates a frozen (or sealed, or ' +
+    'non-extensible) array more slowly than a plain one: some 10–15 ns more per element, on ' +
+    'Node 20, 22 and 24 alike (the row "a frozen array on both sides" shows the floor paying ' +
+    'the same once its array is frozen too). Frozen entries cost nothing. Proposed fix ' +
+    '(packages/core/src/registry.ts): keep each entry frozen but publish the entries array ' +
+    'unfrozen; it is typed `readonly`, Augment never mutates it, and every reload publishes a ' +
+    'new one, so a snapshot still never changes under its reader.',
+  held: "The call goes to the module's own function: any difference is noise.",
+  get: '`host.get()` is a Map lookup (see the `add(1, 2)` row for its absolute cost).',
+};
+
+/** @type {{ key: string, augment: string, floor: string, judged: boolean }[]} */
+const CASES = [
+  {
+    key: 'held',
+    augment: '`plugin.summarize(order)`, `plugin` taken once from `host.get(name).plugin`',
+    floor: '`summarize(order)`, imported from the entry point',
+    judged: true,
+  },
+  {
+    key: 'get',
+    augment: '`host.get(name).plugin.summarize(order)` on every call',
+    floor: '`summarize(order)`, imported',
+    judged: true,
+  },
+  {
+    key: 'getAll',
+    augment: '`for (const e of host.getAll()) e.plugin.greet(…)`, 10 plugins',
+    floor: '`for (const p of plugins) p.greet(…)` over the 10 imported default exports',
+    judged: true,
+  },
+  {
+    key: 'getAllFrozen',
+    augment: 'the same `getAll()` loop',
+    floor:
+      '`for (const p of frozen) p.greet(…)`, the imported exports in an `Object.freeze`d array',
+    judged: false,
+  },
+  {
+    key: 'getTrivial',
+    augment: '`host.get(name).plugin.add(1, 2)` on every call',
+    floor: '`add(1, 2)`, imported',
+    judged: false,
+  },
+];
+
+/**
+ * @param {import('./context.mjs').Context} ctx
+ * @returns {Promise<{ section: import('../lib/report.mjs').Section }>}
+ */
+export async function calls(ctx) {
+  const folder = await ctx.ws.pluginFolder('esm-10', { count: 10, format: 'esm' });
+  const plan = ctx.plan(10, 1);
+  const cpuMs = ctx.smoke ? '30' : '300';
+  ctx.log(`calls: ${CASES.length} cases, ${plan.runs} runs per side (+${plan.warmup} discarded)`);
+  const samples = await interleave(
+    {
+      floor: () => runProbe(probe('calls.mjs'), ['floor', folder, cpuMs]),
+      augment: () => runProbe(probe('calls.mjs'), ['augment', folder, cpuMs]),
+    },
+    plan,
+  );
+  /** @type {string[][]} */
+  const rows = [];
+  /** @type {import('../lib/report.mjs').Check[]} */
+  const checks = [];
+  for (const c of CASES) {
+    const floor = summary(samples.floor.map((r) => r[c.key]));
+    const augment = summary(samples.augment.map((r) => r[c.key]));
+    const ratio = summary(
+      pairRatios(
+        samples.augment.map((r) => r[c.key]),
+        samples.floor.map((r) => r[c.key]),
+      ),
+    );
+    const pass = c.judged && !ctx.smoke ? Math.abs(ratio.median - 1) <= TOLERANCE : null;
+    rows.push([
+      c.augment,
+      `${c.floor}: ${num(floor.median)} ns`,
+      `${num(augment.median)} ns`,
+      ratioText(ratio),
+      c.judged
+        ? `1.00 ± ${TOLERANCE}`
+        : c.key === 'getTrivial'
+          ? `— (the lookup: +${num(augment.median - floor.median)} ns)`
+          : '— (a frozen array on both sides)',
+      verdict(pass),
+    ]);
+    if (c.judged) {
+      checks.push({
+        name: `call overhead: ${c.augment}`,
+        target: `1.00 ± ${TOLERANCE}`,
+        value: ratio.median.toFixed(2),
+        pass,
+        why: WHY[c.key],
+      });
+    }
+  }
+  return {
+    section: {
+      id: 'calls',
+      title: '5. Call overhead',
+      intro: [
+        'mitata 1 (`measure()` with `do_not_optimize`), one side per fresh process: Augment ' +
+          'loads the 10-plugin ESM folder and calls through its registry; the floor imports the ' +
+          'same entry points and calls the same functions directly. `summarize(order)` is the ' +
+          "plugin's realistic method (validates an order, sums it in a small ledger class: a few " +
+          'hundred ns); `greet(name)` builds a string; `add(1, 2)` is trivial, so its row shows ' +
+          'the cost of the `host.get()` lookup itself. Each process reports, per case, the 25th ' +
+          "percentile of mitata's samples (each a mean over a batch of calls); the table shows " +
+          'the median over the runs.',
+        `Runs: ${ctx.smoke ? '1 per side (smoke test)' : `${plan.runs} per side, interleaved, after one discarded round`}; ` +
+          `${cpuMs} ms of sampling per case.`,
+      ],
+      tables: [{ columns: ['call', 'floor', 'Augment', 'ratio', 'target', 'result'], rows }],
+      notes: [],
+      checks,
+    },
+  };
+}

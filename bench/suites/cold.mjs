@@ -1,0 +1,302 @@
+// 0 and 1. Cold load of directory plugins: new PluginHost + reload() against
+// the floor's loop, N = 10 … 5000, ESM and CommonJS; and one row with source
+// maps on both sides.
+import { measureImportCost } from '../import-cost.mjs';
+import { interleave, runProbe } from '../lib/child.mjs';
+import { lineChartSvg, num, ratioText, verdict, withSpread } from '../lib/report.mjs';
+import { pairRatios, summary } from '../lib/stats.mjs';
+import { probe } from '../lib/workspace.mjs';
+
+const TARGET_RATIO = 1.15;
+/**
+ * "Flat": the time one more plugin costs (the slope of total time against N)
+ * from N = 1000 to 5000 may exceed its slope from 100 to 1000 by at most this
+ * factor (a quadratic step would multiply it). The slopes leave the fixed
+ * costs out, which the time per plugin at small N is full of.
+ */
+const FLAT_LIMIT = 1.25;
+
+const COLD_WHY =
+  'Augment makes about a dozen file-system calls per plugin where the floor makes one ' +
+  "`readFile`: `fs.realpath` of the plugin directory (Node's JavaScript `realpath`, one " +
+  '`lstat` per path component: the `lstat` frames in the profile), a fingerprint walk ' +
+  '(`readdir` and one async `stat` per file), the manifest read and its zod validation, ' +
+  '`checkManifestFiles` (two more `realpath`s and a `stat`, through `fs.promises`), the ' +
+  '`package.json` read for the format, a synchronous `existsSync` for the source map, and two ' +
+  'more `realpath`s in the loader. Proposed fixes, in packages/core/src, largest first: ' +
+  '(1) use `fs.realpath.native` (one `realpath(3)` call) instead of `fs.realpath` in ' +
+  '`internal/fs.ts` and `loader.ts`, and resolve a plain (non-symlink) plugin directory as ' +
+  "`realpath(folder)/name`, with `realpath(folder)` once per scan; (2) drop the loader's two " +
+  '`realpath`s, whose inputs are already real (`checkManifestFiles` returns the real entry ' +
+  'path, `candidate.dir` is real); (3) let the fingerprint walk answer `checkManifestFiles` ' +
+  'and the source-map check: it has just seen every file, so an entry that is a regular file ' +
+  'under real directories exists and its real path is `dir/entryPoint`, and its `.map` is in ' +
+  'the same list; (4) walk one plugin directory synchronously (`readdirSync` + `statSync`, a ' +
+  'few µs each) instead of one thread-pool round trip per file; (5) a hand-written fast path ' +
+  'for well-formed manifests, with zod only to report the problems of a broken one (check ' +
+  'that both accept the same manifests with fast-check).';
+
+/**
+ * @param {import('./context.mjs').Context} ctx
+ * @returns {Promise<{ section: import('../lib/report.mjs').Section, chart: string }>}
+ */
+export async function coldLoad(ctx) {
+  const sizes = ctx.smoke ? [10] : [10, 100, 1000, 5000];
+  /** @type {string[][]} */
+  const rows = [];
+  /** @type {import('../lib/report.mjs').Check[]} */
+  const checks = [];
+  /** @type {Record<string, { n: number, floor: number, augment: number }[]>} */
+  const perPlugin = { esm: [], cjs: [] };
+
+  for (const format of /** @type {const} */ (['esm', 'cjs'])) {
+    for (const n of sizes) {
+      const folder = await ctx.ws.pluginFolder(`${format}-${n}`, { count: n, format });
+      const plan = n >= 5000 ? ctx.plan(3, 1) : ctx.plan(10, 1);
+      ctx.log(`cold load ${format} N=${n}: ${plan.runs} runs (+${plan.warmup} discarded)`);
+      const row = await compare(folder, format, n, plan, false);
+      const label = `${format === 'esm' ? 'ESM' : 'CommonJS'}, N = ${n}`;
+      const judged = n >= 100;
+      const pass = judged ? row.ratio.median <= TARGET_RATIO : null;
+      rows.push([
+        label,
+        withSpread(row.floor),
+        withSpread(row.augment),
+        `${num((row.floor.median / n) * 1000)} / ${num((row.augment.median / n) * 1000)}`,
+        ratioText(row.ratio),
+        judged ? `≤ ${TARGET_RATIO}` : '— (fixed costs)',
+        verdict(pass),
+      ]);
+      if (judged) {
+        checks.push({
+          name: `cold load, ${label}`,
+          target: `≤ ${TARGET_RATIO}`,
+          value: row.ratio.median.toFixed(2),
+          pass,
+          why: COLD_WHY,
+          profile: {
+            key: `cold-${format}-${n}`,
+            label: `cold load, ${label}: \`node probes/cold.mjs augment …\``,
+            script: probe('cold.mjs'),
+            args: ['augment', folder, format, String(n)],
+            match: 'packages/core/dist',
+          },
+        });
+      }
+      perPlugin[format].push({
+        n,
+        floor: (row.floor.median / n) * 1000,
+        augment: (row.augment.median / n) * 1000,
+      });
+    }
+  }
+
+  // Source maps on both sides: built plugins that ship index.js.map.
+  const mapsN = ctx.smoke ? 10 : 1000;
+  const mapsFolder = await ctx.ws.pluginFolder(`esm-${mapsN}-maps`, {
+    count: mapsN,
+    format: 'esm',
+    maps: true,
+  });
+  const mapsPlan = ctx.plan(10, 1);
+  ctx.log(`cold load with source maps, ESM N=${mapsN}: ${mapsPlan.runs} runs`);
+  const maps = await compare(mapsFolder, 'esm', mapsN, mapsPlan, true);
+  const mapsPass = ctx.smoke ? null : maps.ratio.median <= TARGET_RATIO;
+  rows.push([
+    `ESM with source maps, N = ${mapsN}`,
+    withSpread(maps.floor),
+    withSpread(maps.augment),
+    `${num((maps.floor.median / mapsN) * 1000)} / ${num((maps.augment.median / mapsN) * 1000)}`,
+    ratioText(maps.ratio),
+    `≤ ${TARGET_RATIO}`,
+    verdict(mapsPass),
+  ]);
+  if (!ctx.smoke) {
+    checks.push({
+      name: `cold load with source maps, ESM, N = ${mapsN}`,
+      target: `≤ ${TARGET_RATIO}`,
+      value: maps.ratio.median.toFixed(2),
+      pass: mapsPass,
+      why:
+        'Source maps cost the same on both sides (Node parses each map on import); the ' +
+        "difference is the directory plugin's own cold-load cost, above.",
+      profile: {
+        key: `cold-esm-${mapsN}-maps`,
+        label: `cold load with source maps, ESM, N = ${mapsN}`,
+        script: probe('cold.mjs'),
+        args: ['augment', mapsFolder, 'esm', String(mapsN), 'maps'],
+        match: 'packages/core/dist',
+      },
+    });
+  }
+
+  // Flat time per plugin: the time each added plugin costs must not grow with N.
+  /** @type {string[][]} */
+  const growthRows = [];
+  if (sizes.includes(100) && sizes.includes(1000) && sizes.length > 2) {
+    const largest = sizes[sizes.length - 1];
+    for (const format of /** @type {const} */ (['esm', 'cjs'])) {
+      const total = (/** @type {number} */ n, /** @type {'floor' | 'augment'} */ side) =>
+        ((perPlugin[format].find((p) => p.n === n)?.[side] ?? Number.NaN) * n) / 1000;
+      const marginal = (/** @type {'floor' | 'augment'} */ side) => ({
+        low: ((total(1000, side) - total(100, side)) / 900) * 1000,
+        high: ((total(largest, side) - total(1000, side)) / (largest - 1000)) * 1000,
+      });
+      const floor = marginal('floor');
+      const augment = marginal('augment');
+      const growth = augment.high / augment.low;
+      const pass = growth <= FLAT_LIMIT;
+      const label = format === 'esm' ? 'ESM' : 'CommonJS';
+      growthRows.push([
+        label,
+        `${num(floor.low)} → ${num(floor.high)} µs (×${(floor.high / floor.low).toFixed(2)})`,
+        `${num(augment.low)} → ${num(augment.high)} µs (×${growth.toFixed(2)})`,
+        `≤ ×${FLAT_LIMIT}`,
+        verdict(pass),
+      ]);
+      checks.push({
+        name: `time per added plugin flat from N = 100 to ${largest}, ${label}`,
+        target: `≤ ×${FLAT_LIMIT}`,
+        value: `×${growth.toFixed(2)}`,
+        pass,
+        why:
+          'The time each added plugin costs grows with N: a step that is not linear in the ' +
+          'number of plugins. The profile shows where.',
+        profile: {
+          key: `cold-${format}-${largest}`,
+          label: `cold load, ${label}, N = ${largest}`,
+          script: probe('cold.mjs'),
+          args: [
+            'augment',
+            ctx.ws.path('plugins', `${format}-${largest}`),
+            format,
+            String(largest),
+          ],
+          match: 'packages/core/dist',
+        },
+      });
+    }
+  }
+
+  ctx.log('import cost of @augment/core');
+  const importCost = await measureImportCost(ctx.smoke ? 1 : 10);
+
+  const tables = [
+    {
+      columns: [
+        'plugins',
+        'floor',
+        'Augment',
+        'µs per plugin (floor / Augment)',
+        'ratio',
+        'target',
+        'result',
+      ],
+      rows,
+    },
+  ];
+  if (growthRows.length > 0) {
+    tables.push({
+      columns: [
+        `time per added plugin: N = 100 → 1000, then 1000 → ${sizes[sizes.length - 1]}`,
+        'floor',
+        'Augment',
+        'target',
+        'result',
+      ],
+      rows: growthRows,
+    });
+  }
+  tables.push({
+    columns: ['import cost of @augment/core (not in the times above)', 'median', 'min – max'],
+    rows: Object.entries(importCost).map(([label, s]) => [
+      label,
+      withSpread(s),
+      `${num(s.min)} – ${num(s.max)} ms`,
+    ]),
+  });
+
+  const chart = lineChartSvg({
+    title: 'Cold load: time per plugin (median), directory plugins',
+    xLabel: 'plugins in the folder (N, log scale)',
+    yLabel: 'µs per plugin',
+    series: [
+      { label: 'Augment, ESM', color: '#1f6feb', points: perPlugin.esm.map(xy('augment')) },
+      {
+        label: 'floor, ESM',
+        color: '#1f6feb',
+        dashed: true,
+        points: perPlugin.esm.map(xy('floor')),
+      },
+      { label: 'Augment, CommonJS', color: '#d9480f', points: perPlugin.cjs.map(xy('augment')) },
+      {
+        label: 'floor, CommonJS',
+        color: '#d9480f',
+        dashed: true,
+        points: perPlugin.cjs.map(xy('floor')),
+      },
+    ],
+  });
+
+  return {
+    chart,
+    section: {
+      id: 'cold-load',
+      title: '1. Cold load of directory plugins',
+      intro: [
+        'A fresh process per run. Augment: `new PluginHost({ folder, validator })` + `reload()`; ' +
+          'the floor: read each `plugin.manifest.json` (callback `fs.readFile`), `JSON.parse`, then ' +
+          '`import()` (ESM) or `require()` (CommonJS) the entry point, all plugins in parallel, ' +
+          'keeping the exports that pass the same type guard. The clock starts after ' +
+          '`@augment/core` is imported (its import cost is the last table) and stops when every ' +
+          "plugin is loaded. Each plugin is the builder's layout (`plugin.manifest.json`, " +
+          '`package.json` with `"type"`, a 3–4 KB esbuild bundle as `index.js`), without source ' +
+          "maps, so the host's default `sourceMaps: 'auto'` stays off; the source-map row ships " +
+          '`index.js.map` with every plugin and turns source maps on for the floor too ' +
+          '(`process.setSourceMapsEnabled(true)`).',
+        `Runs: ${ctx.smoke ? '1 (smoke test)' : '10 per size (3 at N = 5000, to keep the whole run near 10 minutes), after one discarded round'}, sides interleaved. ` +
+          'The ratio is the median of the per-round ratios Augment / floor (interquartile range in brackets).',
+      ],
+      tables,
+      notes: ['![time per plugin against N](results/cold-load.svg)'],
+      checks,
+    },
+  };
+}
+
+/**
+ * @param {'floor' | 'augment'} side
+ * @returns {(p: { n: number, floor: number, augment: number }) => { x: number, y: number }}
+ */
+const xy = (side) => (p) => ({ x: p.n, y: p[side] });
+
+/**
+ * Interleaves floor and Augment cold loads of one folder.
+ *
+ * @param {string} folder
+ * @param {'esm' | 'cjs'} format
+ * @param {number} n
+ * @param {{ runs: number, warmup: number }} plan
+ * @param {boolean} maps
+ */
+async function compare(folder, format, n, plan, maps) {
+  const args = (/** @type {string} */ side) => [
+    side,
+    folder,
+    format,
+    String(n),
+    maps ? 'maps' : '',
+  ];
+  const samples = await interleave(
+    {
+      floor: async () => (await runProbe(probe('cold.mjs'), args('floor'))).ms,
+      augment: async () => (await runProbe(probe('cold.mjs'), args('augment'))).ms,
+    },
+    plan,
+  );
+  return {
+    floor: summary(samples.floor),
+    augment: summary(samples.augment),
+    ratio: summary(pairRatios(samples.augment, samples.floor)),
+  };
+}
