@@ -7,6 +7,7 @@ export default defineConfig({
       'examples/*/test/**/*.test.ts',
       'bench/test/**/*.test.ts',
       'docs/test/**/*.test.ts',
+      'test/consumer/**/*.test.ts',
     ],
     setupFiles: ['packages/core/test/setup/no-warnings.ts'],
     testTimeout: 30_000,
