@@ -1,3 +1,3 @@
 #!/usr/bin/env node
 // The augment command. A committed file, so npm can link it before dist/ is built.
-import "../dist/cli.js";
+import '../dist/cli.js';
