@@ -127,7 +127,7 @@ async function requireCjs(entryPath: string, dir: string): Promise<unknown> {
 /** The real path of `path`, or its resolved form when it cannot be resolved. */
 function realpathAsync(path: string): Promise<string> {
   return new Promise((done) => {
-    realpath(path, (error, real) => {
+    realpath.native(path, (error, real) => {
       done(error ? resolve(path) : real);
     });
   });
@@ -135,7 +135,7 @@ function realpathAsync(path: string): Promise<string> {
 
 function realpathOrResolve(path: string): string {
   try {
-    return realpathSync(path);
+    return realpathSync.native(path);
   } catch {
     return resolve(path);
   }

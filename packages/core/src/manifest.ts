@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs';
-import { realpath, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { describeError, isAugmentError, ManifestError } from './errors.js';
 import { findJsonErrorPosition } from './internal/json-error.js';
+import { realPath, statPath } from './internal/fs.js';
 import { isInside, isSafeRelativePath } from './internal/paths.js';
 import { MANIFEST_FILE, getManifestSchema } from './manifest-schema.js';
 import type { Manifest } from './types.js';
@@ -156,8 +156,7 @@ export async function checkManifestFiles(manifest: Manifest, dir: string): Promi
   let realDir: string;
   let realEntry: string;
   try {
-    realDir = await realpath(dir);
-    realEntry = await realpath(entry);
+    [realDir, realEntry] = await Promise.all([realPath(dir), realPath(entry)]);
   } catch (error) {
     const problem =
       errorCode(error) === 'ENOENT'
@@ -171,7 +170,7 @@ export async function checkManifestFiles(manifest: Manifest, dir: string): Promi
       `resolves to ${realEntry}, outside the plugin directory ${realDir}. Keep the entry file inside the plugin (no symlink leading out) and fix "entryPoint" in ${manifestFile}.`,
     );
   }
-  const stats = await stat(realEntry).catch((error: unknown) => {
+  const stats = await statPath(realEntry).catch((error: unknown) => {
     throw fail('AUG_ENTRY_MISSING', `cannot be read (${safeDescribe(error)}). ${fix}`, error);
   });
   if (!stats.isFile()) throw fail('AUG_ENTRY_MISSING', `is not a file. ${fix}`);

@@ -23,10 +23,14 @@ export function statPath(path: string): Promise<Stats> {
   });
 }
 
-/** `fs.realpath`. */
+/**
+ * `fs.realpath.native`: one system call, where the JavaScript `fs.realpath`
+ * makes an `lstat` per path component (measured: 5 realpaths per plugin made
+ * a cold load of 1000 plugins spend ~250 ms in lstat).
+ */
 export function realPath(path: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    realpath(path, (error, resolved) => {
+    realpath.native(path, (error, resolved) => {
       if (error) reject(error);
       else resolve(resolved);
     });
