@@ -12,6 +12,7 @@
 //   node run.mjs --workspace DIR   generate plugins and projects there (default:
 //                                  node_modules/.cache/augment-bench; DIR must lie
 //                                  inside the repository, so projects resolve its packages)
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, totalmem } from 'node:os';
@@ -117,38 +118,58 @@ for (const [name, suite] of Object.entries(SUITES)) {
   }
 }
 
+/** @returns {string} the commit measured, and whether core's sources differed from it */
+function revision() {
+  const git = (/** @type {string[]} */ args) =>
+    spawnSync('git', args, { cwd: REPO_DIR, encoding: 'utf8' }).stdout?.trim() ?? '';
+  const commit = git(['rev-parse', '--short', 'HEAD']);
+  if (commit === '') return 'unknown (not a git checkout)';
+  const dirty = git(['status', '--porcelain', '--', 'packages/core', 'packages/builder']) !== '';
+  return dirty
+    ? `${commit}, with uncommitted changes in packages/core or packages/builder`
+    : commit;
+}
+
 const checks = sections.flatMap((section) =>
   section.checks.map((check) => ({ ...check, section })),
 );
 
-// Each miss: why, what to change, and a CPU profile of Augment's side (one per recipe).
+// The misses, grouped by cause: why, what to change, and CPU profiles of
+// Augment's side (one per recipe).
 const misses = checks.filter((check) => check.pass === false);
+/** @type {Map<string, typeof misses>} */
+const groups = new Map();
+for (const miss of misses) {
+  const title = miss.group ?? miss.name;
+  groups.set(title, [...(groups.get(title) ?? []), miss]);
+}
+const groupTitles = [...groups.keys()];
 /** @type {string[]} */
 const missParts = [];
 /** @type {Set<string>} */
 const profiled = new Set();
-for (const [index, miss] of misses.entries()) {
-  const anchor = `miss-${index + 1}`;
+for (const [index, [title, members]] of [...groups].entries()) {
   missParts.push(
-    `<a id="${anchor}"></a>\n\n### ${miss.name}`,
-    `Measured ${miss.value}, target ${miss.target} ([section](#${miss.section.id})).`,
+    `<a id="miss-${index + 1}"></a>\n\n### ${title}`,
+    members
+      .map((m) => `- ${m.name}: ${m.value}, target ${m.target} ([section](#${m.section.id}))`)
+      .join('\n'),
   );
-  if (miss.why !== undefined) missParts.push(miss.why);
-  const recipe = miss.profile;
-  if (recipe === undefined || values['skip-profiles'] === true) continue;
-  if (profiled.has(recipe.key)) {
-    missParts.push(`Profile: the same as for an earlier miss (${recipe.label}).`);
-    continue;
-  }
-  profiled.add(recipe.key);
-  log(`profiling: ${recipe.label}`);
-  try {
-    const result = await profile(recipe, ws.path('profiles'));
-    missParts.push(profileMarkdown(recipe, result));
-  } catch (error) {
-    missParts.push(`Profiling failed: ${error instanceof Error ? error.message : String(error)}`);
+  const why = members.find((m) => m.why !== undefined)?.why;
+  if (why !== undefined) missParts.push(why);
+  if (values['skip-profiles'] === true) continue;
+  for (const recipe of members.map((m) => m.profile)) {
+    if (recipe === undefined || profiled.has(recipe.key)) continue;
+    profiled.add(recipe.key);
+    log(`profiling: ${recipe.label}`);
+    try {
+      missParts.push(profileMarkdown(recipe, await profile(recipe, ws.path('profiles'))));
+    } catch (error) {
+      missParts.push(`Profiling failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 }
+
 const seconds = Math.round((Date.now() - started) / 1000);
 const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
 const command = smoke
@@ -176,6 +197,7 @@ const markdown = [
           ? 'packages/core/dist (the workspace build)'
           : `**${coreOverride()}** (AUGMENT_BENCH_CORE)`,
       ],
+      ['commit', revision()],
       ['command', `\`${command}\``],
       ['duration', `${Math.floor(seconds / 60)} min ${seconds % 60} s`],
     ],
@@ -192,7 +214,9 @@ const markdown = [
       `[${c.name}](#${c.section.id})`,
       c.target,
       c.value,
-      c.pass === false ? `[${verdict(c.pass)}](#miss-${misses.indexOf(c) + 1})` : verdict(c.pass),
+      c.pass === false
+        ? `[${verdict(c.pass)}](#miss-${groupTitles.indexOf(c.group ?? c.name) + 1})`
+        : verdict(c.pass),
     ]),
   }),
   ...sections.map((section) => `<a id="${section.id}"></a>\n\n${sectionMarkdown(section)}`),

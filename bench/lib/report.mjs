@@ -10,6 +10,7 @@ import { relativeSpread } from './stats.mjs';
  * @property {string} target - e.g. `≤ 1.15`
  * @property {string} value - the measured value, formatted
  * @property {boolean | null} pass - null: reported only, or skipped
+ * @property {string} [group] - misses of one group share one explanation (the group's title)
  * @property {string} [why] - what the profile shows and what to change, printed when missed
  * @property {import('./profile.mjs').ProfileRecipe} [profile] - how to profile a miss
  */

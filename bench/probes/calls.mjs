@@ -50,12 +50,6 @@ if (side === 'augment') {
       }
     },
     getTrivial: () => do_not_optimize(/** @type {Entry} */ (host.get(NAME)).plugin.add(1, 2)),
-    // the same loop as the floor's frozen case, for symmetry: getAll() is frozen already
-    getAllFrozen: () => {
-      for (const entry of host.getAll()) {
-        do_not_optimize(/** @type {BenchPlugin} */ (entry.plugin).greet('world'));
-      }
-    },
   };
 } else if (side === 'floor') {
   const { readdirSync } = await import('node:fs');

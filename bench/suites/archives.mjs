@@ -85,6 +85,7 @@ export async function archives(ctx) {
       target: `≤ ${TARGET}`,
       value: ratio.median.toFixed(2),
       pass,
+      group: '§4 Zip plugins, first start',
       why: FIRST_START_WHY,
       profile: {
         key: `archives-first-${n}`,
@@ -136,6 +137,7 @@ export async function archives(ctx) {
     target: `≤ ${TARGET}`,
     value: vsDirs.median.toFixed(2),
     pass: passDirs,
+    group: '§4 Zip plugins, second start',
     why:
       'A cache hit still hashes every archive (the whole file, SHA-256) where a directory is ' +
       'only stat()ed, then reads the manifest from the extraction and writes the lease.',

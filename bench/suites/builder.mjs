@@ -81,6 +81,7 @@ export async function builder(ctx) {
       target: `≤ ${BUILD_TARGET}`,
       value: plainRatio.median.toFixed(2),
       pass: plainPass,
+      group: '§7 `augment build --no-typecheck` against the esbuild binary',
       why:
         '**This floor cannot be reached by a command line written for Node.** The esbuild ' +
         `binary starts and bundles the project in ${num(summary(plain.floor).median)} ms; ` +
@@ -106,6 +107,7 @@ export async function builder(ctx) {
       target: `≤ ${TYPECHECK_TARGET}`,
       value: checkedRatio.median.toFixed(2),
       pass: checkedPass,
+      group: '§7 `augment build` with the type check',
       why:
         '`tsc` dominates both sides. The builder starts it only once its own modules are ' +
         'loaded and the project is read, so its start-up (the `--no-typecheck` row) comes on ' +

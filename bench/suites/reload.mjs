@@ -78,6 +78,7 @@ export async function reloads(ctx) {
       target: `≤ ${WARM_TARGET}`,
       value: warmShare.median.toFixed(3),
       pass: warmPass,
+      group: '§2 Warm reload',
       why: WARM_WHY,
       profile: recipe('warm'),
     });
@@ -101,6 +102,10 @@ export async function reloads(ctx) {
         target: '≤ 1',
         value: ratio.median.toFixed(2),
         pass,
+        group:
+          key === 'change1' && format === 'esm'
+            ? '§3 The first changed ES module plugin of the process'
+            : '§3 Reload with one changed plugin',
         why: key === 'change1' && format === 'esm' ? FIRST_FRESH_ESM_WHY : CHANGE_WHY,
         profile: recipe('change1'),
       });
