@@ -80,6 +80,9 @@ export async function loadCandidate<T, M>(
         format,
         timeoutMs: options.loadTimeoutMs,
         label: name,
+        // checkManifestFiles returned the real entry; discovery gave a directory
+        // plugin's real dir (an archive's extraction dir is resolved again)
+        realPaths: candidate.origin === 'directory',
         onLate: () => {
           debug(
             'plugin "%s" settled after its load timeout; the late result is not published',

@@ -23,6 +23,8 @@ export interface LoadModuleOptions {
   label?: string;
   /** Receives the outcome of an import that settled after it timed out (for debug logs). */
   onLate?: (outcome: PromiseSettledResult<unknown>) => void;
+  /** `entryPath` and `dir` are real paths already (saves resolving them again). @default false */
+  realPaths?: boolean;
 }
 
 /**
@@ -46,16 +48,19 @@ export interface LoadModuleOptions {
 export async function loadModule(options: LoadModuleOptions): Promise<unknown> {
   const { entryPath, dir, format, timeoutMs, onLate } = options;
   const label = options.label ?? dir;
-  const work = (format === 'esm' ? importEsm(entryPath, dir) : requireCjs(entryPath, dir)).catch(
-    (cause: unknown) => {
+  const paths: Promise<[string, string]> = options.realPaths
+    ? Promise.resolve([entryPath, dir])
+    : Promise.all([realpathAsync(entryPath), realpathAsync(dir)]);
+  const work = paths
+    .then(([entry, root]) => (format === 'esm' ? importEsm(entry, root) : requireCjs(entry, root)))
+    .catch((cause: unknown) => {
       throw new LoadError(
         'AUG_LOAD_IMPORT',
         `Plugin "${label}": importing ${entryPath} failed: ${describeError(cause)}. ` +
           'Fix the error in the entry point or a module it imports, then reload.',
         { plugin: label, file: entryPath, cause },
       );
-    },
-  );
+    });
   return withTimeout(
     work,
     timeoutMs,
@@ -88,8 +93,7 @@ export function releaseModule(dir: string, format: ModuleFormat): boolean {
   return format === 'cjs';
 }
 
-async function importEsm(entryPath: string, dir: string): Promise<unknown> {
-  const [entry, root] = await Promise.all([realpathAsync(entryPath), realpathAsync(dir)]);
+async function importEsm(entry: string, root: string): Promise<unknown> {
   const state = getLoaderState();
   let url = pathToFileURL(entry).href;
   if (state.esmImported.has(entry)) {
@@ -105,8 +109,7 @@ async function importEsm(entryPath: string, dir: string): Promise<unknown> {
   return 'default' in namespace ? namespace['default'] : namespace;
 }
 
-async function requireCjs(entryPath: string, dir: string): Promise<unknown> {
-  const [entry, root] = await Promise.all([realpathAsync(entryPath), realpathAsync(dir)]);
+function requireCjs(entry: string, root: string): unknown {
   const state = getLoaderState();
   const require = createRequire(entry);
   // Purge on every load but the first, and also when someone else required the entry before.
