@@ -33,6 +33,7 @@ import { relativeSpread } from './stats.mjs';
  */
 export function num(value) {
   if (!Number.isFinite(value)) return String(value);
+  if (value === 0) return '0';
   const abs = Math.abs(value);
   if (abs >= 100) return value.toFixed(0);
   if (abs >= 10) return value.toFixed(1);
@@ -124,7 +125,7 @@ export function sectionMarkdown(section) {
 export function lineChartSvg({ title, xLabel, yLabel, series }) {
   const width = 720;
   const height = 420;
-  const margin = { left: 70, right: 190, top: 40, bottom: 55 };
+  const margin = { left: 70, right: 190, top: 62, bottom: 55 };
   const plotW = width - margin.left - margin.right;
   const plotH = height - margin.top - margin.bottom;
   const xs = series.flatMap((s) => s.points.map((p) => p.x));
@@ -140,7 +141,7 @@ export function lineChartSvg({ title, xLabel, yLabel, series }) {
   const out = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, -apple-system, Segoe UI, sans-serif" font-size="12">`,
     `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
-    `<text x="${margin.left}" y="22" font-size="15" font-weight="600" fill="#111">${esc(title)}</text>`,
+    `<text x="${margin.left - 8}" y="24" font-size="15" font-weight="600" fill="#111">${esc(title)}</text>`,
   ];
   const yTicks = 5;
   for (let i = 0; i <= yTicks; i += 1) {
@@ -162,7 +163,7 @@ export function lineChartSvg({ title, xLabel, yLabel, series }) {
     `<line x1="${margin.left}" x2="${margin.left}" y1="${margin.top}" y2="${margin.top + plotH}" stroke="#888"/>`,
     `<line x1="${margin.left}" x2="${margin.left + plotW}" y1="${margin.top + plotH}" y2="${margin.top + plotH}" stroke="#888"/>`,
     `<text x="${margin.left + plotW / 2}" y="${height - 12}" text-anchor="middle" fill="#222">${esc(xLabel)}</text>`,
-    `<text transform="translate(18 ${margin.top + plotH / 2}) rotate(-90)" text-anchor="middle" fill="#222">${esc(yLabel)}</text>`,
+    `<text x="${margin.left - 8}" y="${margin.top - 22}" text-anchor="start" fill="#222">${esc(yLabel)}</text>`,
   );
   series.forEach((s, index) => {
     const points = [...s.points].sort((a, b) => a.x - b.x);

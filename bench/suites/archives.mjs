@@ -139,8 +139,13 @@ export async function archives(ctx) {
     pass: passDirs,
     group: '§4 Zip plugins, second start',
     why:
-      'A cache hit still hashes every archive (the whole file, SHA-256) where a directory is ' +
-      'only stat()ed, then reads the manifest from the extraction and writes the lease.',
+      'A cache hit still hashes every archive (SHA-256 of the whole file: `hashFile`, where a ' +
+      'directory is only `stat`ed), looks its extraction up (`stat`, `existsSync`), reads the ' +
+      'manifest from it and writes the lease. `hashFile` streams every file through ' +
+      '`createReadStream` and an async iterator, whose set-up costs more than reading a ' +
+      'few-KB archive. Proposed fix (packages/core/src/archive.ts): hash a file below a size ' +
+      'threshold (say 1 MiB; `#hash` has its size from its `stat` already) from one callback ' +
+      '`readFile`, and stream only larger ones.',
     profile: {
       key: `archives-second-${n}`,
       label: `second start over ${n} archives, cache hit`,

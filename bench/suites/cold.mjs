@@ -17,24 +17,23 @@ const TARGET_RATIO = 1.15;
 const FLAT_LIMIT = 1.25;
 
 const COLD_WHY =
-  'Augment makes about a dozen file-system calls per plugin where the floor makes one ' +
-  "`readFile`: `fs.realpath` of the plugin directory (Node's JavaScript `realpath`, one " +
-  '`lstat` per path component: the `lstat` frames in the profile), a fingerprint walk ' +
-  '(`readdir` and one async `stat` per file), the manifest read and its zod validation, ' +
-  '`checkManifestFiles` (two more `realpath`s and a `stat`, through `fs.promises`), the ' +
-  '`package.json` read for the format, a synchronous `existsSync` for the source map, and two ' +
-  'more `realpath`s in the loader. Proposed fixes, in packages/core/src, largest first: ' +
-  '(1) use `fs.realpath.native` (one `realpath(3)` call) instead of `fs.realpath` in ' +
-  '`internal/fs.ts` and `loader.ts`, and resolve a plain (non-symlink) plugin directory as ' +
-  "`realpath(folder)/name`, with `realpath(folder)` once per scan; (2) drop the loader's two " +
-  '`realpath`s, whose inputs are already real (`checkManifestFiles` returns the real entry ' +
-  'path, `candidate.dir` is real); (3) let the fingerprint walk answer `checkManifestFiles` ' +
-  'and the source-map check: it has just seen every file, so an entry that is a regular file ' +
-  'under real directories exists and its real path is `dir/entryPoint`, and its `.map` is in ' +
-  'the same list; (4) walk one plugin directory synchronously (`readdirSync` + `statSync`, a ' +
-  'few µs each) instead of one thread-pool round trip per file; (5) a hand-written fast path ' +
-  'for well-formed manifests, with zod only to report the problems of a broken one (check ' +
-  'that both accept the same manifests with fast-check).';
+  'Per plugin, Augment makes about ten file-system calls where the floor makes one ' +
+  '`readFile`: `realpath` of the plugin directory; the fingerprint walk (`readdir`, then one ' +
+  'async `stat` per file: the `walk` and `statPath` frames); the manifest read and its zod ' +
+  'validation; `checkManifestFiles` (two `realpath`s, of the directory again and of the entry, ' +
+  'and a `stat`); the `package.json` read that decides the format (`detectFormat`); a ' +
+  'synchronous `existsSync` for the source map; and a timer for the load timeout. The extra ' +
+  'calls, their promises and `Stats` objects also show as garbage collection. Proposed fixes, ' +
+  'in packages/core/src, largest first: (1) let the fingerprint walk answer ' +
+  '`checkManifestFiles` and the source-map check: it has just seen every file, so an entry ' +
+  'that is a regular file reached through real directories exists and its real path is ' +
+  '`dir/entryPoint`, and `entry + ".map"` is in the same list (keep `checkManifestFiles` for ' +
+  'symlinks and archives); (2) walk one plugin directory synchronously (`readdirSync` + ' +
+  '`statSync`, a few µs each, yielding between plugins) instead of a thread-pool round trip ' +
+  'per file; (3) resolve a plain (non-symlink) plugin directory as `realpath(folder)/name`, ' +
+  'with `realpath(folder)` once per scan; (4) a hand-written fast path for well-formed ' +
+  'manifests, with zod only to report the problems of a broken one (fast-check can prove ' +
+  'both accept the same manifests).';
 
 /**
  * @param {import('./context.mjs').Context} ctx

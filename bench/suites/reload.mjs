@@ -9,13 +9,13 @@ const WARM_TARGET = 0.1;
 
 const WARM_WHY =
   'A warm reload redoes, for every plugin, what the cold load does before importing: ' +
-  '`fs.realpath` of its directory (the `lstat` frames), the fingerprint walk (`readdir` and a ' +
-  '`stat` per file) and reading and validating `plugin.manifest.json`. Proposed fixes ' +
-  '(packages/core/src/discovery.ts and reload.ts): reuse the parsed manifest while the ' +
-  "fingerprint is unchanged (it covers the manifest's size, mtime and inode, the trust the " +
-  'scan already gives the entry point); resolve a plain directory as `realpath(folder)/name` ' +
-  'and call `fs.realpath.native` for symlinks only; walk each plugin directory synchronously ' +
-  '(see the cold load).';
+  '`realpath` of its directory, the fingerprint walk (`readdir` and one async `stat` per ' +
+  'file: the `walk` and `statPath` frames), and reading and validating `plugin.manifest.json` ' +
+  '(`readManifest`). Proposed fixes (packages/core/src/discovery.ts, reload.ts): reuse the ' +
+  "parsed manifest while the plugin's fingerprint is unchanged (it covers the manifest's " +
+  'size, mtime and inode: the trust the scan already gives the entry point); resolve a plain ' +
+  'directory as `realpath(folder)/name` and call `realpath` for symlinks only; walk each ' +
+  'plugin directory synchronously (see the cold load).';
 const FIRST_FRESH_ESM_WHY =
   'The first fresh ES module import of the process registers the resolve hook; on Node 20 ' +
   "that is `module.register()`, which starts Node's loader thread (tens of ms), and every " +
