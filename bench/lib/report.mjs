@@ -132,10 +132,16 @@ export function lineChartSvg({ title, xLabel, yLabel, series }) {
   const ys = series.flatMap((s) => s.points.map((p) => p.y));
   const xMin = Math.log10(Math.min(...xs));
   const xMax = Math.log10(Math.max(...xs));
+  // Both axes are logarithmic: fixed costs make the smallest N's time per plugin
+  // several times the rest, which a linear axis would squash into one line.
+  const yMin = niceFloor(Math.min(...ys) / 1.1);
   const yMax = niceCeil(Math.max(...ys) * 1.1);
   const sx = (/** @type {number} */ x) =>
     margin.left + (xMax === xMin ? plotW / 2 : ((Math.log10(x) - xMin) / (xMax - xMin)) * plotW);
-  const sy = (/** @type {number} */ y) => margin.top + plotH - (y / yMax) * plotH;
+  const sy = (/** @type {number} */ y) =>
+    margin.top +
+    plotH -
+    ((Math.log10(y) - Math.log10(yMin)) / (Math.log10(yMax) - Math.log10(yMin))) * plotH;
   const esc = (/** @type {string} */ text) =>
     text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
   const out = [
@@ -143,9 +149,7 @@ export function lineChartSvg({ title, xLabel, yLabel, series }) {
     `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
     `<text x="${margin.left - 8}" y="24" font-size="15" font-weight="600" fill="#111">${esc(title)}</text>`,
   ];
-  const yTicks = 5;
-  for (let i = 0; i <= yTicks; i += 1) {
-    const value = (yMax / yTicks) * i;
+  for (const value of logTicks(yMin, yMax)) {
     const y = sy(value).toFixed(1);
     out.push(
       `<line x1="${margin.left}" x2="${margin.left + plotW}" y1="${y}" y2="${y}" stroke="#e5e5e5"/>`,
@@ -186,6 +190,37 @@ export function lineChartSvg({ title, xLabel, yLabel, series }) {
   });
   out.push('</svg>', '');
   return out.join('\n');
+}
+
+/**
+ * The largest 1, 2 or 5 times a power of ten that is at most `value`.
+ *
+ * @param {number} value
+ * @returns {number}
+ */
+function niceFloor(value) {
+  if (!(value > 0)) return 1;
+  const power = 10 ** Math.floor(Math.log10(value));
+  for (const step of [5, 2, 1]) if (step * power <= value) return step * power;
+  return power;
+}
+
+/**
+ * Ticks at 1, 2 and 5 times each power of ten from `min` to `max`.
+ *
+ * @param {number} min
+ * @param {number} max
+ * @returns {number[]}
+ */
+function logTicks(min, max) {
+  const ticks = [];
+  for (let power = 10 ** Math.floor(Math.log10(min)); power <= max; power *= 10) {
+    for (const step of [1, 2, 5]) {
+      const value = step * power;
+      if (value >= min * 0.999 && value <= max * 1.001) ticks.push(Number(value.toPrecision(6)));
+    }
+  }
+  return ticks;
 }
 
 /**

@@ -145,7 +145,11 @@ export async function archives(ctx) {
       '`createReadStream` and an async iterator, whose set-up costs more than reading a ' +
       'few-KB archive. Proposed fix (packages/core/src/archive.ts): hash a file below a size ' +
       'threshold (say 1 MiB; `#hash` has its size from its `stat` already) from one callback ' +
-      '`readFile`, and stream only larger ones.',
+      '`readFile`, and stream only larger ones. Then, as for directories, take an ' +
+      "extraction's paths as real (load-candidate.ts passes `realPaths` for directories " +
+      "only): with the cache directory's real path resolved once, an extraction holds no " +
+      "symlink (the archive checks refuse them), so the loader's two `realpath`s, and " +
+      "`checkManifestFiles`' two, can go for archives too.",
     profile: {
       key: `archives-second-${n}`,
       label: `second start over ${n} archives, cache hit`,

@@ -227,7 +227,7 @@ export async function coldLoad(ctx) {
   const chart = lineChartSvg({
     title: 'Cold load: time per plugin (median), directory plugins',
     xLabel: 'plugins in the folder (N, log scale)',
-    yLabel: 'µs per plugin',
+    yLabel: 'µs per plugin (log scale)',
     series: [
       { label: 'Augment, ESM', color: '#1f6feb', points: perPlugin.esm.map(xy('augment')) },
       {
