@@ -145,7 +145,7 @@ export class ArchiveSource {
     if (known?.size === stats.size && known.mtimeMs === stats.mtimeMs && known.ino === stats.ino) {
       return known.sha256;
     }
-    const sha256 = await hashFile(source);
+    const sha256 = await hashFile(source, stats.size);
     this.#hashes.set(source, { size: stats.size, mtimeMs: stats.mtimeMs, ino: stats.ino, sha256 });
     return sha256;
   }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { ERROR_CODES, isAugmentError } from './errors.js';
 import { REBUILD, archiveError, quoteName, wrapReadError } from './internal/zip-errors.js';
@@ -67,18 +67,27 @@ export interface ArchiveListing {
 
 const MANIFEST = 'plugin.manifest.json';
 const LISTED_ENTRIES = 10;
+/** Files up to this size are hashed from one read instead of a stream. */
+const SMALL_FILE = 1024 * 1024;
 
 /**
- * Computes the SHA-256 of a file, streamed (for cache keys of archives).
+ * Computes the SHA-256 of a file (for cache keys of archives): streamed, or
+ * from one read when `sizeHint` says it is small (up to 1 MiB).
  *
  * @param path - the file to hash
+ * @param sizeHint - the file's size, when the caller has just stat'ed it
  * @returns the digest as lower-case hex
  * @throws {ArchiveError} `AUG_ARCHIVE_UNREADABLE` when the file cannot be read
  */
-export async function hashFile(path: string): Promise<string> {
+export async function hashFile(path: string, sizeHint?: number): Promise<string> {
   const hash = createHash('sha256');
   try {
-    for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+    if (sizeHint !== undefined && sizeHint <= SMALL_FILE) {
+      // one read is much cheaper than a stream for a typical plugin archive
+      hash.update(await readFile(path));
+    } else {
+      for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+    }
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const fix = 'Check that the file exists and that the host may read it.';

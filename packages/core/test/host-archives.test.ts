@@ -371,3 +371,16 @@ it('asks an integrity function once per archive content, not at every reload', a
   await host.reload();
   expect(asked).toBe(2);
 });
+
+it('hashes a small archive from one read and a large one as a stream, to the same digest', async () => {
+  const { hashFile } = await import('../src/archive.js');
+  const file = join(root, 'data.bin');
+  const bytes = Buffer.alloc(3 * 1024 * 1024, 7);
+  await writeFile(file, bytes);
+  const expected = createHash('sha256').update(bytes).digest('hex');
+  expect(await hashFile(file)).toBe(expected);
+  expect(await hashFile(file, bytes.length)).toBe(expected);
+  await writeFile(file, bytes.subarray(0, 1000));
+  const small = createHash('sha256').update(bytes.subarray(0, 1000)).digest('hex');
+  expect(await hashFile(file, 1000)).toBe(small);
+});
