@@ -2,22 +2,18 @@
 // (packages/builder/dist/cli.js) in a temp project. `npm test` builds first;
 // when dist/cli.js is missing (a bare `npx vitest`), beforeAll builds core and
 // the builder once. After editing src/, rebuild (`npm run build -w @augment/builder`).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { ZipFile } from 'yazl';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { CLI, REPO, TYPESCRIPT, cleanEnv, ensureBuilt } from './helpers/cli.js';
 import { makeTempDir, removeDir, writeFiles } from './helpers/project.js';
 import { colorsEnabled, createOutput } from '../src/output.js';
 
-const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const CLI = join(REPO, 'packages/builder/dist/cli.js');
-const TYPESCRIPT = join(REPO, 'node_modules/typescript');
 const ANSI = '\u001b[';
 const STACK = /^\s+at /mu;
 
@@ -25,42 +21,6 @@ interface CliRun {
   code: number | null;
   stdout: string;
   stderr: string;
-}
-
-/** This process's environment without the variables that change colors or Node's flags. */
-function cleanEnv(): NodeJS.ProcessEnv {
-  const drop = new Set(['NO_COLOR', 'FORCE_COLOR', 'CLICOLOR_FORCE', 'NODE_OPTIONS']);
-  return Object.fromEntries(Object.entries(process.env).filter(([key]) => !drop.has(key)));
-}
-
-/** Builds core and the builder once when dist/cli.js is missing; a lock keeps test files from racing. */
-async function ensureBuilt(): Promise<void> {
-  if (existsSync(CLI)) return;
-  const lock = join(tmpdir(), 'augment-builder-test-build.lock');
-  try {
-    await mkdir(lock);
-  } catch {
-    // another test file is building: wait for it (bounded), then use its build
-    for (let waited = 0; existsSync(lock); waited += 200) {
-      if (waited > 110_000) throw new Error(`${lock} is still there: remove it if no build runs`);
-      await sleep(200);
-    }
-    return;
-  }
-  try {
-    const npm = (workspace: string): void => {
-      const run = spawnSync('npm', ['run', 'build', '-w', workspace], {
-        cwd: REPO,
-        encoding: 'utf8',
-        shell: process.platform === 'win32',
-      });
-      if (run.status !== 0) throw new Error(`building ${workspace} failed:\n${run.stderr}`);
-    };
-    if (!existsSync(join(REPO, 'packages/core/dist/index.js'))) npm('@augment/core');
-    npm('@augment/builder');
-  } finally {
-    await rm(lock, { recursive: true, force: true });
-  }
 }
 
 /** Runs `augment …args` in `cwd`, without a TTY and without color variables unless given. */
