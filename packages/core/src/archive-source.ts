@@ -54,6 +54,8 @@ export class ArchiveSource {
   #seen = new Set<string>();
   #seenNext = new Set<string>();
   #sourcesNext = new Set<string>();
+  /** The manifest read from each extraction root, reused while the root stays the same. */
+  readonly #manifests = new Map<string, Manifest>();
 
   /** @param options - cache folder, limits and integrity pins */
   constructor(options: ArchiveSourceOptions) {
@@ -65,6 +67,7 @@ export class ArchiveSource {
   beginScan(): void {
     this.#seenNext = new Set();
     this.#sourcesNext = new Set();
+    this.cache.forgetRealPath();
   }
 
   /** Ends a scan; returns the extraction directories of the archives it saw. */
@@ -78,6 +81,10 @@ export class ArchiveSource {
     }
     for (const source of this.#hashes.keys()) {
       if (!this.#sourcesNext.has(source)) this.#hashes.delete(source);
+    }
+    const roots = new Set([...this.#seen].map((sha) => join(this.cache.dir, sha)));
+    for (const root of this.#manifests.keys()) {
+      if (!roots.has(root.slice(0, root.indexOf('\0')))) this.#manifests.delete(root);
     }
     return new Set([...this.#seen].map((sha) => join(this.cache.dir, sha)));
   }
@@ -113,20 +120,26 @@ export class ArchiveSource {
         this.#accepted.add(refusalKey);
       }
       cached ??= await this.cache.ensure(source, sha256, limits);
-      let manifest: Manifest;
-      try {
-        manifest = await readManifest(cached.root);
-      } catch (error) {
-        return {
-          ...base(source, cached.root, fingerprint),
-          manifest: undefined,
-          error: wrap(source, error),
-          errorStage: 'manifest',
-          extracted: cached.extracted,
-        };
+      const root = await this.cache.realPathOf(cached.root);
+      // an extraction never changes under its content hash: its manifest neither
+      const key = `${cached.dir}\0${root}`;
+      let manifest = this.#manifests.get(key);
+      if (manifest === undefined) {
+        try {
+          manifest = await readManifest(root);
+        } catch (error) {
+          return {
+            ...base(source, root, fingerprint),
+            manifest: undefined,
+            error: wrap(source, error),
+            errorStage: 'manifest',
+            extracted: cached.extracted,
+          };
+        }
+        this.#manifests.set(key, manifest);
       }
       return {
-        ...base(source, cached.root, fingerprint),
+        ...base(source, root, fingerprint),
         manifest,
         error: undefined,
         extracted: cached.extracted,

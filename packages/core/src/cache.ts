@@ -2,10 +2,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { lstat, mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { extractArchive, type ArchiveLimits } from './archive.js';
 import { ArchiveError, ERROR_CODES, describeError } from './errors.js';
-import { errorCode } from './internal/fs.js';
+import { errorCode, realPath } from './internal/fs.js';
 import { debug } from './internal/log.js';
 import { MANIFEST_FILE } from './manifest.js';
 
@@ -50,9 +50,48 @@ export interface Extraction {
 export class ArchiveCache {
   readonly #id = `${process.pid}-${randomBytes(4).toString('hex')}`;
   #leased = new Set<string>();
+  /** The cache directory's real path, once resolved (see {@link realPathOf}). */
+  #real: Promise<string> | undefined;
+  #realKnown: string | undefined;
 
   /** @param dir - the cache directory (created on first use) */
   constructor(readonly dir: string) {}
+
+  /**
+   * The real path of a directory inside the cache: the cache directory's real
+   * path (resolved once, until {@link forgetRealPath}) joined with the rest,
+   * since an extraction holds no symlinks.
+   */
+  async realPathOf(path: string): Promise<string> {
+    if (!path.startsWith(this.dir + sep)) return realPath(path);
+    this.#real ??= realPath(this.dir);
+    try {
+      this.#realKnown = await this.#real;
+    } catch {
+      this.#real = undefined;
+      return realPath(path);
+    }
+    return this.#realKnown + path.slice(this.dir.length);
+  }
+
+  /** Resolves the cache directory's real path again on next use (once per scan). */
+  forgetRealPath(): void {
+    this.#real = undefined;
+  }
+
+  /** The extractions (content hashes) directories of the cache belong to, by either path of the cache. */
+  #namesOf(dirs: Iterable<string>): Set<string> {
+    const names = new Set<string>();
+    for (const dir of dirs) {
+      for (const base of [this.dir, this.#realKnown]) {
+        if (base === undefined || !dir.startsWith(base + sep)) continue;
+        const name = dir.slice(base.length + 1).split(/[\\/]/)[0];
+        if (name !== undefined && name !== '') names.add(name);
+        break;
+      }
+    }
+    return names;
+  }
 
   /**
    * Returns the extraction directory of an archive, extracting it first
@@ -98,9 +137,7 @@ export class ArchiveCache {
 
   /** Records the extraction directories this host serves from (its lease). */
   async lease(dirs: Iterable<string>): Promise<void> {
-    this.#leased = new Set(
-      [...dirs].map((dir) => dir.slice(this.dir.length + 1).split(/[\\/]/)[0] ?? ''),
-    );
+    this.#leased = this.#namesOf(dirs);
     await this.#writeLease();
   }
 
@@ -137,7 +174,7 @@ export class ArchiveCache {
    * @returns the names removed
    */
   async sweep(keep: Iterable<string>): Promise<string[]> {
-    const kept = new Set([...keep].map((dir) => dir.slice(this.dir.length + 1).split(/[\\/]/)[0]));
+    const kept = this.#namesOf(keep);
     let names: string[];
     try {
       names = await readdir(this.dir);

@@ -1,3 +1,4 @@
+import { realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   AugmentError,
@@ -7,8 +8,8 @@ import {
   isAugmentError,
 } from './errors.js';
 import { errorCode, listDir, realPath, statPath } from './internal/fs.js';
-import { fingerprintDir } from './internal/fingerprint.js';
-import { MANIFEST_FILE, readManifest } from './manifest.js';
+import { fingerprintDir, type DirFingerprint } from './internal/fingerprint.js';
+import { MANIFEST_FILE, readManifestSync } from './manifest.js';
 import type { FailureStage, Manifest, PluginOrigin } from './types.js';
 
 /** A plugin found in the folder, before it is imported. */
@@ -29,6 +30,12 @@ export interface PluginCandidate {
   readonly errorStage?: FailureStage;
   /** For an archive: whether this scan extracted it (false on a cache hit). */
   readonly extracted?: boolean;
+  /**
+   * For a directory plugin: what the fingerprint walk saw, so the loader can
+   * find the entry point (and its source map) without asking the file system
+   * again.
+   */
+  readonly walk?: DirFingerprint;
 }
 
 /** Turns a `.zip` in the folder into a candidate (extracting it when needed); never rejects. */
@@ -54,71 +61,103 @@ export interface ScanResult {
   readonly skipped: readonly string[];
 }
 
+/** How {@link scanFolder} treats archives and what it may reuse. */
+export interface ScanOptions {
+  /** Inspects the `.zip` files of the folder; without it they are ignored. */
+  readonly inspectArchive?: ArchiveInspector | undefined;
+  /**
+   * The directory candidates of the previous scan, by source: one whose real
+   * directory and fingerprint are unchanged is reused as it is (its manifest
+   * is not read again; the fingerprint covers the manifest's size, mtime and
+   * inode, the same trust the scan gives the entry point).
+   */
+  readonly previous?: ReadonlyMap<string, PluginCandidate> | undefined;
+}
+
+/** Work between two yields to the event loop while walking plugin directories. */
+const SLICE_MS = 5;
+
 /**
  * Scans the immediate children of `folder` for plugin directories (a directory, or a
- * symlink to one, that holds `plugin.manifest.json`), reading manifests in parallel.
+ * symlink to one, that holds `plugin.manifest.json`) and archives. Each plugin
+ * directory is walked and its manifest read synchronously, yielding to the
+ * event loop every few milliseconds; archives are inspected in parallel.
  * Never throws: a missing folder or an unreadable entry becomes a problem.
  *
  * @param folder - absolute path of the host's plugin folder
  */
-export async function scanFolder(
-  folder: string,
-  inspectArchive?: ArchiveInspector,
-): Promise<ScanResult> {
+export async function scanFolder(folder: string, options: ScanOptions = {}): Promise<ScanResult> {
+  const { inspectArchive, previous } = options;
   let entries;
+  let realFolder: string;
   try {
-    entries = await listDir(folder);
+    [entries, realFolder] = await Promise.all([listDir(folder), realPath(folder)]);
   } catch (error) {
     return { candidates: [], skipped: [], problems: [folderProblem(folder, error)] };
   }
   const candidates: PluginCandidate[] = [];
   const problems: ScanProblem[] = [];
   const skipped: string[] = [];
-  await Promise.all(
-    entries.map(async (entry) => {
-      if (entry.name.startsWith('.') || entry.name === 'node_modules') return;
-      const source = join(folder, entry.name);
-      if (inspectArchive !== undefined && isArchiveName(entry.name) && !entry.isDirectory()) {
-        if (entry.isFile() || (await isFile(source))) candidates.push(await inspectArchive(source));
-        return;
-      }
-      if (!entry.isDirectory() && !entry.isSymbolicLink()) return;
-      try {
-        const found = await inspectDirectory(source, entry.isSymbolicLink());
-        if (found === 'not-a-plugin') skipped.push(source);
-        else if (found !== undefined) candidates.push(found);
-      } catch (error) {
-        problems.push({ source, stage: 'manifest', error: wrapUnexpected(source, error) });
-      }
-    }),
-  );
+  const archives: Promise<void>[] = [];
+  let slice = performance.now();
+  for (const entry of entries) {
+    if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
+    const source = join(folder, entry.name);
+    if (inspectArchive !== undefined && isArchiveName(entry.name) && !entry.isDirectory()) {
+      archives.push(
+        (async () => {
+          if (entry.isFile() || (await isFile(source))) {
+            candidates.push(await inspectArchive(source));
+          }
+        })(),
+      );
+      continue;
+    }
+    if (!entry.isDirectory() && !entry.isSymbolicLink()) continue;
+    try {
+      // a plain child of the real folder is a real path already
+      const dir = entry.isDirectory() ? join(realFolder, entry.name) : realDirOfLink(source);
+      const found = dir === undefined ? undefined : inspectDirectory(source, dir, previous);
+      if (found === 'not-a-plugin') skipped.push(source);
+      else if (found !== undefined) candidates.push(found);
+    } catch (error) {
+      problems.push({ source, stage: 'manifest', error: wrapUnexpected(source, error) });
+    }
+    if (performance.now() - slice > SLICE_MS) {
+      await new Promise<void>((done) => setImmediate(done));
+      slice = performance.now();
+    }
+  }
+  await Promise.all(archives);
   candidates.sort((a, b) => compareStrings(a.source, b.source));
   return { candidates, problems, skipped };
 }
 
-async function inspectDirectory(
-  source: string,
-  isLink: boolean,
-): Promise<PluginCandidate | 'not-a-plugin' | undefined> {
-  if (isLink) {
-    const stats = await statPath(source).catch(() => undefined);
-    if (stats === undefined || !stats.isDirectory()) return undefined;
-  }
-  const dir = await realPath(source);
-  const { hash, files } = await fingerprintDir(dir);
-  if (!files.includes(MANIFEST_FILE)) return 'not-a-plugin';
+/** The real path of a symlinked entry, or undefined when it does not lead to a directory. */
+function realDirOfLink(source: string): string | undefined {
+  let stats;
   try {
-    const manifest = await readManifest(dir);
-    return { source, dir, origin: 'directory', fingerprint: hash, manifest, error: undefined };
+    stats = statSync(source);
+  } catch {
+    return undefined;
+  }
+  return stats.isDirectory() ? realpathSync.native(source) : undefined;
+}
+
+function inspectDirectory(
+  source: string,
+  dir: string,
+  previous: ReadonlyMap<string, PluginCandidate> | undefined,
+): PluginCandidate | 'not-a-plugin' {
+  const walk = fingerprintDir(dir);
+  if (!walk.files.has(MANIFEST_FILE)) return 'not-a-plugin';
+  const known = previous?.get(source);
+  if (known !== undefined && known.dir === dir && known.fingerprint === walk.hash) return known;
+  const found = { source, dir, origin: 'directory', fingerprint: walk.hash, walk } as const;
+  try {
+    return { ...found, manifest: readManifestSync(dir), error: undefined };
   } catch (error) {
-    return {
-      source,
-      dir,
-      origin: 'directory',
-      fingerprint: hash,
-      manifest: undefined,
-      error: wrapUnexpected(source, error),
-    };
+    return { ...found, manifest: undefined, error: wrapUnexpected(source, error) };
   }
 }
 

@@ -1,17 +1,20 @@
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import semverSatisfies from 'semver/functions/satisfies.js';
 import type { PluginCandidate } from './discovery.js';
 import { AugmentError, ERROR_CODES, LoadError, describeError, isAugmentError } from './errors.js';
 import { detectFormat } from './format.js';
+import { entryFromWalk, isSingleModule } from './internal/entry-files.js';
+import type { DirFingerprint } from './internal/fingerprint.js';
 import { debug } from './internal/log.js';
 import { enableSourceMaps } from './internal/source-maps.js';
 import { withTimeout } from './internal/timeout.js';
 import { loadModule } from './loader.js';
-import { MANIFEST_FILE, checkManifestFiles } from './manifest.js';
+import { MANIFEST_FILE, checkEntryFile } from './manifest.js';
 import type { ResolvedPluginHostOptions } from './options.js';
 import { toFailure } from './failures.js';
 import type { FailureStage, Manifest, PluginEntry, PluginFailure } from './types.js';
-import { runValidator } from './validate.js';
+import { runValidator, type ValidationOutcome } from './validate.js';
 
 /** Per-scan caches shared by every candidate of one scan. */
 export interface ScanContext {
@@ -61,7 +64,13 @@ export async function loadCandidate<T, M>(
   const { manifest, dir, source } = candidate;
   const name = manifest.name;
   try {
-    const entryPath = await atStage('manifest', () => checkManifestFiles(manifest, dir));
+    const { walk } = candidate;
+    const fromWalk = entryFromWalk(walk?.files, manifest.entryPoint);
+    const entryPath =
+      fromWalk !== undefined
+        ? join(dir, fromWalk)
+        : // discovery and the archive source give real directories
+          await atStage('manifest', () => checkEntryFile(manifest, dir, dir));
     if (options.metaValidator !== undefined) {
       await validateWith(options.metaValidator, manifest.meta, options, {
         code: ERROR_CODES.VALIDATE_META,
@@ -71,7 +80,9 @@ export async function loadCandidate<T, M>(
       });
     }
     const format = await atStage('import', () => detectFormat(entryPath, context.formatCache));
-    if (options.sourceMaps === 'auto' && existsSync(`${entryPath}.map`)) enableSourceMaps(name);
+    if (options.sourceMaps === 'auto' && hasSourceMap(entryPath, fromWalk, walk)) {
+      enableSourceMaps(name);
+    }
     const started = performance.now();
     const plugin = await atStage('import', () =>
       loadModule({
@@ -80,9 +91,11 @@ export async function loadCandidate<T, M>(
         format,
         timeoutMs: options.loadTimeoutMs,
         label: name,
-        // checkManifestFiles returned the real entry; discovery gave a directory
-        // plugin's real dir (an archive's extraction dir is resolved again)
-        realPaths: candidate.origin === 'directory',
+        // discovery gave real directories and the entry is the walk's regular
+        // file or what checkManifestFiles resolved
+        realPaths: true,
+        singleModule:
+          walk !== undefined && fromWalk !== undefined && isSingleModule(walk, fromWalk),
         onLate: () => {
           debug(
             'plugin "%s" settled after its load timeout; the late result is not published',
@@ -141,6 +154,18 @@ export async function loadCandidate<T, M>(
   }
 }
 
+function hasSourceMap(
+  entryPath: string,
+  fromWalk: string | undefined,
+  walk: DirFingerprint | undefined,
+): boolean {
+  if (walk !== undefined && fromWalk !== undefined) {
+    const kind = walk.files.get(`${fromWalk}.map`);
+    return kind === 'file' || kind === 'link';
+  }
+  return existsSync(`${entryPath}.map`);
+}
+
 async function atStage<R>(stage: FailureStage, work: () => Promise<R>): Promise<R> {
   try {
     return await work();
@@ -170,19 +195,31 @@ async function validateWith<V>(
     name: string;
   },
 ): Promise<void> {
-  const outcome = await atStage('validate', () =>
-    withTimeout(runValidator(validator, value), options.loadTimeoutMs, () =>
-      timeoutError(how.name, 'the validator', options.loadTimeoutMs),
-    ).catch((error: unknown) => {
-      throw isAugmentError(error)
-        ? error
-        : new LoadError(
-            ERROR_CODES.VALIDATE_THREW,
-            `The host's validator threw while checking plugin "${how.name}": ${describeError(error)}. Fix the validator (it should return false or report issues instead of throwing).`,
-            { plugin: how.name, cause: error },
-          );
-    }),
-  );
+  const threw = (error: unknown): AugmentError =>
+    isAugmentError(error)
+      ? error
+      : new LoadError(
+          ERROR_CODES.VALIDATE_THREW,
+          `The host's validator threw while checking plugin "${how.name}": ${describeError(error)}. Fix the validator (it should return false or report issues instead of throwing).`,
+          { plugin: how.name, cause: error },
+        );
+  let answer: ValidationOutcome | Promise<ValidationOutcome>;
+  try {
+    answer = runValidator(validator, value);
+  } catch (error) {
+    throw new StageError('validate', threw(error));
+  }
+  // a synchronous answer has nothing to time out
+  const outcome =
+    answer instanceof Promise
+      ? await atStage('validate', () =>
+          withTimeout(answer, options.loadTimeoutMs, () =>
+            timeoutError(how.name, 'the validator', options.loadTimeoutMs),
+          ).catch((error: unknown) => {
+            throw threw(error);
+          }),
+        )
+      : answer;
   if (!outcome.ok) {
     throw new StageError(
       'validate',

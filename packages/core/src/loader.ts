@@ -25,6 +25,13 @@ export interface LoadModuleOptions {
   onLate?: (outcome: PromiseSettledResult<unknown>) => void;
   /** `entryPath` and `dir` are real paths already (saves resolving them again). @default false */
   realPaths?: boolean;
+  /**
+   * The plugin has no module but its entry point (see `isSingleModule`): a
+   * fresh ESM import then needs no resolve hook, only a new URL for the
+   * entry. Registering the hook is the one expensive step of the first
+   * fresh import on Node 20 (a worker thread). @default false
+   */
+  singleModule?: boolean;
 }
 
 /**
@@ -52,7 +59,11 @@ export async function loadModule(options: LoadModuleOptions): Promise<unknown> {
     ? Promise.resolve([entryPath, dir])
     : Promise.all([realpathAsync(entryPath), realpathAsync(dir)]);
   const work = paths
-    .then(([entry, root]) => (format === 'esm' ? importEsm(entry, root) : requireCjs(entry, root)))
+    .then(([entry, root]) =>
+      format === 'esm'
+        ? importEsm(entry, root, options.singleModule === true)
+        : requireCjs(entry, root),
+    )
     .catch((cause: unknown) => {
       throw new LoadError(
         'AUG_LOAD_IMPORT',
@@ -93,11 +104,13 @@ export function releaseModule(dir: string, format: ModuleFormat): boolean {
   return format === 'cjs';
 }
 
-async function importEsm(entry: string, root: string): Promise<unknown> {
+async function importEsm(entry: string, root: string, singleModule: boolean): Promise<unknown> {
   const state = getLoaderState();
   let url = pathToFileURL(entry).href;
   if (state.esmImported.has(entry)) {
-    ensureFreshHooks();
+    // the hook carries the query to the plugin's other modules; a plugin
+    // without any needs only the entry's new URL
+    if (!singleModule) ensureFreshHooks();
     state.generation += 1;
     url += `?${buildFreshQuery(state.generation, root)}`;
     // CommonJS files imported by the plugin are taken from require.cache.

@@ -41,6 +41,8 @@ export class Reloader<T, M> {
   #loaded = new Map<string, LoadedRecord<T, M>>();
   #sticky = new Map<string, StickyFailure>();
   #failures: readonly PluginFailure[] = Object.freeze([]);
+  /** The directory candidates of the last scan, by source: reused while unchanged. */
+  #candidates = new Map<string, PluginCandidate>();
   readonly #archives: ArchiveSource;
   #cacheUsed = false;
 
@@ -72,7 +74,13 @@ export class Reloader<T, M> {
     const started = performance.now();
     const { options } = this;
     this.#archives.beginScan();
-    const scan = await scanFolder(options.folder, this.#archives.inspect);
+    const scan = await scanFolder(options.folder, {
+      inspectArchive: this.#archives.inspect,
+      previous: this.#candidates,
+    });
+    this.#candidates = new Map(
+      scan.candidates.filter((c) => c.origin === 'directory').map((c) => [c.source, c]),
+    );
     for (const source of scan.skipped) this.sink.skipped(source);
 
     const failures: PluginFailure[] = scan.problems.map((p) =>
@@ -206,6 +214,7 @@ export class Reloader<T, M> {
     this.#loaded = new Map();
     this.#registry = new Registry();
     this.#sticky.clear();
+    this.#candidates.clear();
     const failures = await retireEntries(retired, new Set(), this.options, this.sink);
     for (const failure of failures) this.sink.failed(failure);
     this.#failures = Object.freeze(failures);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { existsSync, readFileSync, readdirSync, realpathSync } from 'node:fs';
+import { mkdir, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ZipFile } from 'yazl';
@@ -163,6 +163,28 @@ describe('zip plugins', () => {
     expect(report.kept).toEqual(['p']);
     expect(await extractions()).toEqual([v1, v2].sort());
     expect(host.get('p')?.plugin.greet('x')).toBe('p greets x');
+  });
+
+  it('loads from the real path of a symlinked cacheDir, and still keeps what serves', async () => {
+    await mkdir(join(root, 'real-cache'));
+    await symlink(join(root, 'real-cache'), cacheDir, 'dir');
+    const v1 = await zipPlugin('p.zip', esmPlugin('p'));
+    const host = makeHost();
+    await host.reload();
+    expect(host.get('p')?.dir).toBe(join(realpathSync(join(root, 'real-cache')), v1));
+    // v2 fails: v1 keeps serving from its real path, so the sweep must keep it
+    const v2 = await zipPlugin('p.zip', esmPlugin('p', `throw new Error('v2 is broken')`));
+    expect((await host.reload()).kept).toEqual(['p']);
+    expect(await extractions()).toEqual([v1, v2].sort());
+    const leases = readdirSync(join(cacheDir, '.leases'));
+    const lease = JSON.parse(readFileSync(join(cacheDir, '.leases', leases[0] ?? ''), 'utf8')) as {
+      extractions: string[];
+    };
+    expect(lease.extractions.sort()).toEqual([v1, v2].sort());
+    expect(host.get('p')?.plugin.greet('x')).toBe('p greets x');
+    await rm(join(folder, 'p.zip'));
+    expect((await host.reload()).removed).toEqual(['p']);
+    expect(await extractions()).toEqual([]);
   });
 
   it('lets a directory beat an archive of the same version, and a higher version win', async () => {

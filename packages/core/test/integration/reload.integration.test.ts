@@ -103,3 +103,47 @@ await host.close();`,
     });
   });
 });
+
+describe('fresh imports without the resolve hook', () => {
+  it('re-imports a single-module ESM plugin by its URL alone, and registers the hook for the first plugin with more modules', async () => {
+    const run = await runHost(
+      root,
+      `
+const state = () => globalThis[Symbol.for('augment.loader')];
+const hooks = () => state() === undefined ? 0 : state().hookProtocols.size;
+const write = (name, files) => { for (const [file, text] of Object.entries(files)) touch(path.join('plugins', name, file), text); };
+// what augment build writes: one bundle, its map, the manifest, package.json
+write('single', {
+  'plugin.manifest.json': ${JSON.stringify(manifest('single', './index.js'))},
+  'package.json': '{ "type": "module" }',
+  'index.js': "export default { greet: () => 'single v1' };\\n",
+  'index.js.map': '{"version":3,"sources":[],"mappings":""}',
+  'assets/logo.txt': 'logo',
+});
+// a plugin whose only other module sits in its node_modules
+write('vendored', {
+  'plugin.manifest.json': ${JSON.stringify(manifest('vendored', './index.mjs'))},
+  'index.mjs': "import { word } from 'dep';\\nexport default { greet: () => 'vendored ' + word };\\n",
+  'node_modules/dep/package.json': '{ "name": "dep", "type": "module", "exports": "./index.js" }',
+  'node_modules/dep/index.js': "export const word = 'v1';\\n",
+});
+const host = new core.PluginHost({ folder: 'plugins', logger: false, sourceMaps: false });
+await host.reload();
+write('single', { 'index.js': "export default { greet: () => 'single version 2' };\\n" });
+const afterSingle = await host.reload();
+const single = { updated: afterSingle.updated, greeting: host.get('single').plugin.greet(), hooks: hooks() };
+write('vendored', { 'index.mjs': "import { word } from 'dep';\\nexport default { greet: () => 'VENDORED v2 ' + word };\\n" });
+const afterVendored = await host.reload();
+done({
+  single,
+  vendored: { updated: afterVendored.updated, greeting: host.get('vendored').plugin.greet(), hooks: hooks() },
+});
+await host.close();`,
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.result).toEqual({
+      single: { updated: ['single'], greeting: 'single version 2', hooks: 0 },
+      vendored: { updated: ['vendored'], greeting: 'VENDORED v2 v1', hooks: 1 },
+    });
+  });
+});
