@@ -12,7 +12,8 @@ import {
 } from './errors.js';
 import { statPath } from './internal/fs.js';
 import { checkIntegrity, needsName, type IntegrityOption } from './integrity.js';
-import { parseManifest, readManifest } from './manifest.js';
+import { fingerprintDir, type DirFingerprint } from './internal/fingerprint.js';
+import { parseManifest, readManifest, readManifestSync } from './manifest.js';
 import type { Manifest } from './types.js';
 
 /** What {@link ArchiveSource} needs from the host's options. */
@@ -54,8 +55,8 @@ export class ArchiveSource {
   #seen = new Set<string>();
   #seenNext = new Set<string>();
   #sourcesNext = new Set<string>();
-  /** The manifest read from each extraction root, reused while the root stays the same. */
-  readonly #manifests = new Map<string, Manifest>();
+  /** What was read from each extraction root, reused while the root stays the same. */
+  readonly #manifests = new Map<string, { walk: DirFingerprint; manifest: Manifest }>();
 
   /** @param options - cache folder, limits and integrity pins */
   constructor(options: ArchiveSourceOptions) {
@@ -121,12 +122,14 @@ export class ArchiveSource {
       }
       cached ??= await this.cache.ensure(source, sha256, limits);
       const root = await this.cache.realPathOf(cached.root);
-      // an extraction never changes under its content hash: its manifest neither
+      // an extraction never changes under its content hash: its files and manifest neither
       const key = `${cached.dir}\0${root}`;
-      let manifest = this.#manifests.get(key);
-      if (manifest === undefined) {
+      let known = this.#manifests.get(key);
+      if (known === undefined) {
         try {
-          manifest = await readManifest(root);
+          // the same synchronous walk as a directory plugin's: it lets the
+          // loader find the entry point and its map without asking again
+          known = { walk: fingerprintDir(root), manifest: readManifestSync(root) };
         } catch (error) {
           return {
             ...base(source, root, fingerprint),
@@ -136,11 +139,12 @@ export class ArchiveSource {
             extracted: cached.extracted,
           };
         }
-        this.#manifests.set(key, manifest);
+        this.#manifests.set(key, known);
       }
       return {
         ...base(source, root, fingerprint),
-        manifest,
+        manifest: known.manifest,
+        walk: known.walk,
         error: undefined,
         extracted: cached.extracted,
       };
