@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs';
+import { readFile, readFileSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { Script, compileFunction } from 'node:vm';
 import type { ModuleFormat } from './types.js';
@@ -73,22 +73,35 @@ export async function detectFormat(entryPath: string, cache?: FormatCache): Prom
 function lookUpPackageType(dir: string, cache: FormatCache): Promise<PackageType> {
   const cached = cache.get(dir);
   if (cached instanceof Promise) return cached as Promise<PackageType>;
-  const lookup = readPackageType(dir).then((type): PackageType | Promise<PackageType> => {
-    if (type !== undefined) return type;
-    const parent = dirname(dir);
+  const type = readPackageType(dir);
+  const parent = dirname(dir);
+  let lookup: Promise<PackageType>;
+  if (type !== undefined) {
+    lookup = Promise.resolve(type);
+  } else if (parent === dir || basename(parent) === 'node_modules') {
     // Node's package scope never crosses a node_modules folder.
-    if (parent === dir || basename(parent) === 'node_modules') return 'none';
-    return lookUpPackageType(parent, cache);
-  });
+    lookup = Promise.resolve('none');
+  } else {
+    // cached before the parent is looked up, so the cache lists the nearest directory first
+    let settle: (type: Promise<PackageType>) => void = () => undefined;
+    lookup = new Promise((resolve) => (settle = resolve));
+    cache.set(dir, lookup);
+    settle(lookUpPackageType(parent, cache));
+    return lookup;
+  }
   cache.set(dir, lookup);
   return lookup;
 }
 
-/** The `type` of `dir/package.json`, or undefined when there is no such file. */
-async function readPackageType(dir: string): Promise<PackageType | undefined> {
+/**
+ * The `type` of `dir/package.json`, or undefined when there is no such file.
+ * Read synchronously: a package.json is small, and a scan reads one per
+ * plugin, where the four thread-pool round trips of `readFile` cost more.
+ */
+function readPackageType(dir: string): PackageType | undefined {
   let text: string;
   try {
-    text = await readTextOrThrow(join(dir, 'package.json'));
+    text = readFileSync(join(dir, 'package.json'), 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     return code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR' ? undefined : 'none';
