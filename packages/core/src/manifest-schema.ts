@@ -6,16 +6,22 @@ export const MANIFEST_FILE = 'plugin.manifest.json';
 
 const SCHEMA_ID = 'urn:augment:plugin-manifest:1';
 
+/** The longest name npm allows. */
+export const NAME_MAX_LENGTH = 214;
+
 /** Lower-case, url-safe, optional `@scope/`; neither part starts with `.` or `_` (npm's rules for new packages). */
-const NAME_PATTERN = /^(?:@[a-z0-9-][a-z0-9._-]*\/)?[a-z0-9-][a-z0-9._-]*$/u;
+export const NAME_PATTERN = /^(?:@[a-z0-9-][a-z0-9._-]*\/)?[a-z0-9-][a-z0-9._-]*$/u;
 
 /** The regular expression published on semver.org for SemVer 2.0.0. */
-const SEMVER_PATTERN =
+export const SEMVER_PATTERN =
   /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/u;
+
+/** An entry point has no `..` segment, whatever the separator. */
+export const NO_DOTDOT_SEGMENT = /^(?!(?:[\s\S]*[/\\])?\.\.(?:[/\\]|$))/u;
 
 /** No C0 or C1 control character (NUL, newline, DEL …) anywhere. */
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
-const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f-\u009f]*$/u;
+export const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f-\u009f]*$/u;
 
 /** A required string: its own message when missing, another when of the wrong type. */
 function requiredString(example: string) {
@@ -49,7 +55,7 @@ function createManifestSchema() {
         name: describe(
           requiredString('"name": "my-plugin"').check(
             z.minLength(1, abortWith('must not be empty: use a name like "my-plugin"')),
-            z.maxLength(214, abortWith('must be at most 214 characters long')),
+            z.maxLength(NAME_MAX_LENGTH, abortWith('must be at most 214 characters long')),
             z.regex(/^(?![._])/u, abortWith('must not start with "." or "_"')),
             z.regex(/^[^A-Z]*$/u, abortWith('must be lower-case')),
             z.regex(NAME_PATTERN, {
@@ -86,7 +92,7 @@ function createManifestSchema() {
             ),
             z.regex(/^(?![A-Za-z]:)/u, abortWith('must not start with a drive letter like "C:"')),
             z.regex(
-              /^(?!(?:[\s\S]*[/\\])?\.\.(?:[/\\]|$))/u,
+              NO_DOTDOT_SEGMENT,
               abortWith('must stay inside the plugin directory: remove every ".." segment'),
             ),
             z.regex(/^[^\\]*$/u, { error: 'must use forward slashes ("/"), not backslashes' }),
