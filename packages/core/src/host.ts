@@ -94,8 +94,11 @@ export class PluginHost<T = unknown, M = PluginMeta> extends EventEmitter<Plugin
   }
 
   /**
-   * Every loaded plugin with its manifest, sorted by name. A frozen snapshot:
-   * it does not change when a later reload publishes a new registry.
+   * Every loaded plugin with its manifest, sorted by name. A snapshot: a later
+   * reload publishes a new array and leaves this one as it is. It is the
+   * registry's own array (no copy per call), typed `readonly` and not frozen,
+   * because V8 iterates frozen arrays markedly slower; copy it
+   * (`[...host.getAll()]`) before sorting or changing it.
    */
   getAll(): readonly PluginEntry<T, M>[] {
     return this.#reloader.registry.entries;

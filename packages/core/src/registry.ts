@@ -7,14 +7,22 @@ import type { Manifest, PluginEntry, PluginMeta, PluginOrigin } from './types.js
  * a new one and swaps it in at once, so readers never see a half-built registry.
  */
 export class Registry<T = unknown, M = PluginMeta> {
-  /** Every entry, sorted by name; frozen. */
+  /**
+   * Every entry, sorted by name: the array `getAll()` hands out. Not frozen:
+   * V8 iterates a frozen array 30-50% slower with `for…of` (measured on Node
+   * 20 to 26, bench §5), and this is the hot path. The registry itself reads
+   * only its private copy, so a caller that mutates this array despite its
+   * `readonly` type cannot change what `get()` and `find()` answer.
+   */
   readonly entries: readonly PluginEntry<T, M>[];
+  readonly #sorted: readonly PluginEntry<T, M>[];
   readonly #byName: ReadonlyMap<string, PluginEntry<T, M>>;
 
   /** @param entries - the loaded plugins, one per name, in any order */
   constructor(entries: Iterable<PluginEntry<T, M>> = []) {
     const sorted = [...entries].sort((a, b) => compareStrings(a.manifest.name, b.manifest.name));
-    this.entries = Object.freeze(sorted);
+    this.#sorted = Object.freeze(sorted);
+    this.entries = [...sorted];
     this.#byName = new Map(sorted.map((entry) => [entry.manifest.name, entry]));
   }
 
@@ -25,7 +33,7 @@ export class Registry<T = unknown, M = PluginMeta> {
 
   /** The first plugin (in name order) whose manifest matches. */
   find(predicate: (manifest: Manifest<M>) => boolean): T | undefined {
-    for (const entry of this.entries) {
+    for (const entry of this.#sorted) {
       if (predicate(entry.manifest)) return entry.plugin;
     }
     return undefined;
