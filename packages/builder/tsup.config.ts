@@ -11,9 +11,17 @@ export default defineConfig([
     platform: 'node',
   },
   {
+    // The CLI proper, as CommonJS (why: src/bin.ts).
     entry: ['src/cli.ts'],
-    format: ['esm'],
+    format: ['cjs'],
     sourcemap: true,
+    shims: true,
+    target: 'node20',
+    platform: 'node',
+  },
+  {
+    entry: { cli: 'src/bin.ts' },
+    format: ['esm'],
     target: 'node20',
     platform: 'node',
     banner: { js: '#!/usr/bin/env node' },
