@@ -7,11 +7,15 @@ export default defineConfig([
     dts: true,
     sourcemap: true,
     clean: true,
+    // one file per format: the lazily imported modules (pack.ts) stay inside it
+    splitting: false,
     target: 'node20',
     platform: 'node',
   },
   {
-    // The CLI proper, as CommonJS (why: src/bin.ts).
+    // The CLI proper, as CommonJS (why: src/bin.ts). Its commands import
+    // what they use when they run: `--help` loads only commander, `build`
+    // loads yazl only for --zip, chokidar is `watch`'s alone.
     entry: ['src/cli.ts'],
     format: ['cjs'],
     sourcemap: true,

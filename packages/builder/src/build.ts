@@ -18,7 +18,7 @@ import {
   type ResolvedBuildOptions,
 } from './config.js';
 import { BUILD_ERROR_CODES, buildError, describe } from './errors.js';
-import { pack, type PackResult } from './pack.js';
+import type { PackResult } from './pack.js';
 import { typecheck } from './typecheck.js';
 import { loadManifest, type LoadedManifest } from './validate.js';
 
@@ -201,7 +201,10 @@ async function finish(input: FinishInput): Promise<BuildResult> {
     await removeDir(stage);
     throw outputError(`The built plugin in ${paths.dist} is not valid: ${describe(error)}`, error);
   }
-  const zip = resolved.zip ? await pack(paths.dist, resolved.out) : undefined;
+  // yazl and the packing code load only for a zip
+  const zip = resolved.zip
+    ? await import('./pack.js').then(({ pack }) => pack(paths.dist, resolved.out))
+    : undefined;
   return {
     dir: paths.dir,
     distDir: paths.dist,

@@ -3,7 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { buildCommand } from './commands/build.js';
 import { validateCommand } from './commands/validate.js';
 import { watchCommand } from './commands/watch.js';
-import { createOutput, printError } from './output.js';
+import { createOutput } from './output.js';
 
 /** The version in the package's package.json (`../package.json` from both src/ and dist/). */
 function readVersion(): string {
@@ -59,6 +59,7 @@ export async function main(argv: readonly string[] = process.argv): Promise<numb
   } catch (error) {
     // commander already printed its one-line error (or the help, or the version)
     if (error instanceof CommanderError) return error.exitCode;
+    const { printError } = await import('./print-error.js');
     printError(createOutput(), error);
     return 1;
   }

@@ -23,11 +23,19 @@ interface CliRun {
   stderr: string;
 }
 
-/** Runs `augment …args` in `cwd`, without a TTY and without color variables unless given. */
-function runCli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+/**
+ * Runs `augment …args` in `cwd`, without a TTY and without color variables
+ * unless given; `nodeArgs` go to Node before the CLI's path.
+ */
+function runCli(
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = {},
+  nodeArgs: string[] = [],
+): Promise<CliRun> {
   const base = cleanEnv();
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
+    const child = spawn(process.execPath, [...nodeArgs, CLI, ...args], {
       cwd,
       env: { ...base, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -400,6 +408,46 @@ describe('augment build', () => {
     expect(lines(run.stdout)[2]).toMatch(/^releases\/p\.zip {2}sha256 [0-9a-f]{64}$/u);
     expect(existsSync(join(dir, 'releases/p.zip'))).toBe(true);
     expect(existsSync(join(dir, 'release.zip'))).toBe(false);
+  });
+});
+
+describe('start-up', () => {
+  /** The CommonJS files a run loaded: a preloaded script lists require.cache at exit. */
+  async function loadedFiles(args: string[]): Promise<string[]> {
+    const list = join(dir, 'loaded.json');
+    await writeFile(
+      join(dir, 'record.cjs'),
+      `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(list)}, JSON.stringify(Object.keys(require.cache))));\n`,
+    );
+    const run = await runCli(args, dir, {}, ['--require', join(dir, 'record.cjs')]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    return JSON.parse(await readFile(list, 'utf8')) as string[];
+  }
+  const has = (files: string[], pattern: RegExp): boolean => files.some((f) => pattern.test(f));
+  const COMMANDER = /[\\/]commander[\\/]/u;
+  const ESBUILD = /[\\/]esbuild[\\/]lib[\\/]main\.js$/u;
+  const CORE = /[\\/]core[\\/]dist[\\/]index\.cjs$/u;
+  const YAZL = /[\\/]yazl[\\/]/u;
+
+  it('--version loads commander alone', async () => {
+    const files = await loadedFiles(['--version']);
+    expect(has(files, COMMANDER)).toBe(true);
+    expect([has(files, ESBUILD), has(files, CORE), has(files, YAZL)]).toEqual([
+      false,
+      false,
+      false,
+    ]);
+  });
+
+  it('build loads esbuild and core but yazl only with --zip; validate loads no esbuild', async () => {
+    await writeFiles(dir, project());
+    const plain = await loadedFiles(['build', '--no-typecheck']);
+    expect([has(plain, ESBUILD), has(plain, CORE), has(plain, YAZL)]).toEqual([true, true, false]);
+    const zipped = await loadedFiles(['build', '--no-typecheck', '--zip']);
+    expect(has(zipped, YAZL)).toBe(true);
+    const validated = await loadedFiles(['validate']);
+    expect([has(validated, ESBUILD), has(validated, CORE)]).toEqual([false, true]);
   });
 });
 

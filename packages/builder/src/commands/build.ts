@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { build } from '../build.js';
 import type { BuildResult } from '../build.js';
 import { createOutput, displayPath, formatDuration, printWarnings } from '../output.js';
 import type { Output } from '../output.js';
@@ -68,6 +67,8 @@ Examples:
   $ augment build --out releases/my-plugin-1.0.0.zip`,
     )
     .action(async (dir: string, flags: BuildFlags) => {
+      // esbuild and @augment/core load here, not for --help or a usage error
+      const { build } = await import('../build.js');
       const output = createOutput();
       const zip = flags.zip || flags.out !== undefined;
       const result = await build({

@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
 import { Command } from 'commander';
-import { validate } from '../validate.js';
 import { createOutput, displayPath, plural } from '../output.js';
 
 /** `augment validate [target]`: the manifest checks alone, on a project, a dist/ folder or a .zip. */
@@ -20,6 +19,7 @@ Examples:
     )
     .action(async (target: string) => {
       const output = createOutput();
+      const { validate } = await import('../validate.js');
       const report = await validate(resolve(target));
       if (report.problems.length === 0) {
         const { name, version } = report.manifest;

@@ -1,16 +1,9 @@
 import { resolve } from 'node:path';
 import { Command } from 'commander';
-import { watch } from '../watch.js';
 import type { RebuildEvent } from '../watch.js';
-import {
-  createOutput,
-  displayPath,
-  formatDuration,
-  plural,
-  printError,
-  printWarnings,
-} from '../output.js';
+import { createOutput, displayPath, formatDuration, plural, printWarnings } from '../output.js';
 import type { Output } from '../output.js';
+import type { printError } from '../print-error.js';
 import { TYPES_UNAVAILABLE, builtLine, formatOption } from './build.js';
 
 /** The flags `augment watch` parses. */
@@ -26,7 +19,7 @@ const EXIT_GRACE_MS = 1000;
 function printEvent(
   output: Output,
   event: RebuildEvent,
-  state: { unavailableShown: boolean },
+  state: { unavailableShown: boolean; printError: typeof printError },
 ): void {
   switch (event.type) {
     case 'build:done':
@@ -38,7 +31,7 @@ function printEvent(
       );
       return;
     case 'build:failed':
-      printError(output, event.error);
+      state.printError(output, event.error);
       if (!event.initial) output.problem(output.styleErr('dim', 'waiting for changes…'));
       return;
     case 'types:checked':
@@ -99,10 +92,14 @@ Examples:
     )
     .action(async (dir: string, flags: WatchFlags) => {
       const output = createOutput();
-      const state = { unavailableShown: false };
       // caught from the start: a Ctrl+C during the first build still closes cleanly
       const signals = catchSignals();
       try {
+        const [{ watch }, { printError }] = await Promise.all([
+          import('../watch.js'),
+          import('../print-error.js'),
+        ]);
+        const state = { unavailableShown: false, printError };
         const watcher = await watch({
           dir: resolve(dir),
           format: flags.format,
