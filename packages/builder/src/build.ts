@@ -19,7 +19,7 @@ import {
 } from './config.js';
 import { BUILD_ERROR_CODES, buildError, describe } from './errors.js';
 import type { PackResult } from './pack.js';
-import { typecheck } from './typecheck.js';
+import { startTypecheck, type RunningTypecheck } from './typecheck.js';
 import { loadManifest, type LoadedManifest } from './validate.js';
 
 export type { BuildOptions };
@@ -69,18 +69,80 @@ export interface BuildContext {
 export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const started = performance.now();
   const resolved = resolveBuildOptions(options);
+  // tsc first: it takes the longest, and everything else happens while it runs.
+  const check = resolved.typecheck ? startTypecheck(resolved.dir) : undefined;
+  return runBuild(resolved, check, started);
+}
+
+/**
+ * {@link build} with a type check the caller started itself: the CLI starts
+ * `tsc` before it loads this module (esbuild, @augment/core), so that the
+ * check runs while they load. Not exported from the package.
+ *
+ * @param options - as for {@link build}
+ * @param check - `startTypecheck(dir)` of the same project, or undefined
+ *   when the types are not to be checked (`typecheck: false`); cancelled
+ *   when the build fails before its result is wanted
+ * @param started - when the build began (`performance.now()`), for `durationMs`
+ */
+export async function buildWithTypecheck(
+  options: BuildOptions,
+  check: RunningTypecheck | undefined,
+  started: number,
+): Promise<BuildResult> {
+  let resolved: ResolvedBuildOptions;
+  try {
+    resolved = resolveBuildOptions(options);
+  } catch (error) {
+    await check?.cancel();
+    throw error;
+  }
+  return runBuild(resolved, check, started);
+}
+
+async function runBuild(
+  resolved: ResolvedBuildOptions,
+  check: RunningTypecheck | undefined,
+  started: number,
+): Promise<BuildResult> {
   const paths = projectPaths(resolved.dir);
-  const loaded = await loadManifest(paths.dir);
-  await checkEntry(paths);
-  const pkg = await readProjectPackage(paths.packageJson);
+  let prepared: Prepared;
+  try {
+    prepared = await prepare(resolved, paths);
+  } catch (error) {
+    // the project is not buildable: the check's result is not wanted, and tsc must not linger
+    await check?.cancel();
+    throw error;
+  }
   // The check and the bundle run side by side; a type error still wins.
-  const bundling = esbuild(esbuildOptions(paths, pkg, resolved.format, resolved.sourcemap));
-  bundling.catch(() => undefined);
-  const checked = resolved.typecheck ? await runTypecheck(paths) : 'skipped';
-  const output = await bundling.catch((error: unknown) => {
+  const checked = check === undefined ? 'skipped' : await typecheckStatus(check, paths);
+  const output = await prepared.bundling.catch((error: unknown) => {
     throw compileError(error, paths);
   });
-  return finish({ resolved, paths, loaded, started, checked, output });
+  return finish({ resolved, paths, loaded: prepared.loaded, started, checked, output });
+}
+
+interface Prepared {
+  readonly loaded: LoadedManifest;
+  readonly bundling: Promise<Awaited<ReturnType<typeof esbuild>>>;
+}
+
+/**
+ * Reads the project and starts esbuild. esbuild writes nothing (`write:
+ * false`), so it starts as soon as package.json is read, beside the manifest
+ * checks; the problems still come in their order: manifest, entry point,
+ * package.json.
+ */
+async function prepare(resolved: ResolvedBuildOptions, paths: ProjectPaths): Promise<Prepared> {
+  const pkg = readProjectPackage(paths.packageJson);
+  const bundling = pkg.then((latest) =>
+    esbuild(esbuildOptions(paths, latest, resolved.format, resolved.sourcemap)),
+  );
+  bundling.catch(() => undefined);
+  const loaded = await loadManifest(paths.dir);
+  await checkEntry(paths);
+  await pkg;
+  return { loaded, bundling };
 }
 
 /**
@@ -157,8 +219,11 @@ async function checkEntry(paths: ProjectPaths): Promise<void> {
   );
 }
 
-async function runTypecheck(paths: ProjectPaths): Promise<'passed' | 'unavailable'> {
-  const result = await typecheck(paths.dir);
+async function typecheckStatus(
+  check: RunningTypecheck,
+  paths: ProjectPaths,
+): Promise<'passed' | 'unavailable'> {
+  const result = await check.result;
   if (result.status !== 'failed') return result.status;
   const count = result.diagnostics.length;
   throw buildError(

@@ -21,14 +21,45 @@ export interface TypecheckResult {
  * @returns `'passed'`, `'failed'` with the diagnostics, or `'unavailable'`
  *   when the project has no TypeScript installed or no `tsconfig.json`
  */
-export async function typecheck(dir: string): Promise<TypecheckResult> {
+export function typecheck(dir: string): Promise<TypecheckResult> {
+  return startTypecheck(dir).result;
+}
+
+/** A type check under way (see {@link startTypecheck}). */
+export interface RunningTypecheck {
+  /** What {@link typecheck} resolves to; rejects only when `tsc` cannot be started. */
+  readonly result: Promise<TypecheckResult>;
+  /**
+   * Stops the check when its result is no longer wanted (the build failed
+   * first): kills `tsc` and resolves once it has exited; idempotent, and a
+   * no-op once the check has finished. `result` is left pending.
+   */
+  cancel(): Promise<void>;
+}
+
+/**
+ * Starts {@link typecheck} and returns at once, so that `tsc` (hundreds of
+ * milliseconds) runs while the caller does the rest of its work: what
+ * `build()` and the CLI call first. Not exported from the package.
+ *
+ * @param dir - the project root (holding `tsconfig.json`)
+ */
+export function startTypecheck(dir: string): RunningTypecheck {
   const root = resolve(dir);
   const tsc = findTsc(root);
   // Without a tsconfig.json there are no project settings to check against.
   if (tsc === undefined || !existsSync(join(root, 'tsconfig.json'))) {
-    return { status: 'unavailable', diagnostics: [] };
+    const result = Promise.resolve<TypecheckResult>({ status: 'unavailable', diagnostics: [] });
+    return { result, cancel: () => Promise.resolve() };
   }
-  const { code, output } = await runNode([tsc, '--noEmit', '-p', root, '--pretty', 'false'], root);
+  const run = runNode([tsc, '--noEmit', '-p', root, '--pretty', 'false'], root);
+  const result = run.exited.then(({ code, output }) => toResult(code, output, root));
+  // a caller that cancels never awaits the result: a failed spawn must not go unhandled
+  result.catch(() => undefined);
+  return { result, cancel: () => run.cancel() };
+}
+
+function toResult(code: number | null, output: string, root: string): TypecheckResult {
   const diagnostics = parseDiagnostics(output, root);
   if (code === 0 && diagnostics.length === 0) return { status: 'passed', diagnostics: [] };
   if (diagnostics.length === 0) {
@@ -80,18 +111,43 @@ function relativeFile(file: string, dir: string): string {
   return path.split('\\').join('/');
 }
 
-function runNode(args: string[], cwd: string): Promise<{ code: number | null; output: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, args, {
-      cwd,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-    child.on('error', fail);
-    child.on('close', (code) => {
-      done({ code, output });
+interface NodeRun {
+  /** Resolves with the exit code and the output once the process has exited (not if cancelled). */
+  readonly exited: Promise<{ code: number | null; output: string }>;
+  /** Kills the process and resolves once it has exited; idempotent. */
+  cancel(): Promise<void>;
+}
+
+/** Runs `node …args` in `cwd`, collecting stdout and stderr together. */
+function runNode(args: readonly string[], cwd: string): NodeRun {
+  const child = spawn(process.execPath, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  // 'close' may never come after a failed spawn: 'error' ends the wait too
+  const closed = new Promise<number | null>((done) => {
+    child.once('close', done);
+    child.once('error', () => {
+      done(null);
     });
   });
+  let cancelled = false;
+  let output = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  const exited = new Promise<{ code: number | null; output: string }>((done, fail) => {
+    child.once('error', (error) => {
+      if (!cancelled) fail(error);
+    });
+    void closed.then((code) => {
+      if (!cancelled) done({ code, output });
+    });
+  });
+  return {
+    exited,
+    cancel() {
+      if (!cancelled && child.exitCode === null && child.signalCode === null) {
+        cancelled = true;
+        child.kill();
+      }
+      return closed.then(() => undefined);
+    },
+  };
 }

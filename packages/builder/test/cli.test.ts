@@ -11,7 +11,13 @@ import { pathToFileURL } from 'node:url';
 import { ZipFile } from 'yazl';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CLI, REPO, TYPESCRIPT, cleanEnv, ensureBuilt } from './helpers/cli.js';
-import { makeTempDir, removeDir, writeFiles } from './helpers/project.js';
+import {
+  linkSlowTypeScript,
+  makeTempDir,
+  removeDir,
+  slowTscRunning,
+  writeFiles,
+} from './helpers/project.js';
 import { colorsEnabled, createOutput } from '../src/output.js';
 
 const ANSI = '\u001b[';
@@ -318,6 +324,23 @@ describe('augment build: project errors', () => {
     }
     expect(run.stderr).not.toMatch(STACK);
     expect(existsSync(join(dir, 'dist'))).toBe(false);
+  });
+
+  it('an invalid manifest stops the type check: exit 1, every problem, nothing written', async () => {
+    await writeFiles(
+      dir,
+      project({ 'plugin.manifest.json': { name: 'Not A Name', version: 'one', meta: 3 } }),
+    );
+    // its tsc would run for a minute: the CLI exits long before (runCli allows 30 s)
+    await linkSlowTypeScript(dir);
+    const run = await runCli(['build'], dir);
+    expect(run.code).toBe(1);
+    for (const field of ['name', 'version', 'entryPoint', 'meta']) {
+      expect(run.stderr).toContain(field);
+    }
+    expect(run.stderr).not.toMatch(STACK);
+    expect(existsSync(join(dir, 'dist'))).toBe(false);
+    expect(await slowTscRunning(dir)).toBe(false);
   });
 
   it('reports a syntax error with file:line:col', async () => {

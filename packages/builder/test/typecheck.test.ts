@@ -3,7 +3,15 @@ import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { build, isBuildError, parseDiagnostics, typecheck } from '../src/index.js';
-import { createProject, makeTempDir, removeDir, writeFiles } from './helpers/project.js';
+import { startTypecheck } from '../src/typecheck.js';
+import {
+  createProject,
+  linkSlowTypeScript,
+  makeTempDir,
+  removeDir,
+  slowTscRunning,
+  writeFiles,
+} from './helpers/project.js';
 
 let dir: string;
 
@@ -84,6 +92,60 @@ describe('build() type checks first', () => {
     const result = await build({ dir, typecheck: false });
     expect(result.typecheck).toBe('skipped');
     expect(existsSync(result.entry)).toBe(true);
+  });
+});
+
+describe('startTypecheck()', () => {
+  it('cancel() kills a running tsc and resolves once it has exited; again, it does nothing', async () => {
+    await createProject(dir);
+    await linkSlowTypeScript(dir);
+    const check = startTypecheck(dir);
+    // wait until tsc runs (it writes tsc.pid), then cancel
+    expect(await slowTscRunning(dir, 10_000)).toBe(true);
+    await check.cancel();
+    expect(await slowTscRunning(dir, 0)).toBe(false);
+    await expect(check.cancel()).resolves.toBeUndefined();
+  });
+
+  it('cancel() of a check that never ran (no TypeScript) resolves at once', async () => {
+    await createProject(dir);
+    const check = startTypecheck(dir);
+    await check.cancel();
+    expect(await check.result).toEqual({ status: 'unavailable', diagnostics: [] });
+  });
+});
+
+describe('build() stops the type check when the project cannot be built', () => {
+  it('an invalid manifest: every problem, nothing written, tsc not left running', async () => {
+    await createProject(dir, { manifest: { name: 'Not A Name', version: 'one' } });
+    await linkSlowTypeScript(dir);
+    const error: unknown = await build({ dir }).catch((e: unknown) => e);
+    if (!isBuildError(error)) throw error;
+    expect(error.code).toBe('AUG_BUILD_MANIFEST_INVALID');
+    expect(error.details.join('\n')).toMatch(/name[\s\S]*version[\s\S]*entryPoint/u);
+    expect(existsSync(join(dir, 'dist'))).toBe(false);
+    expect(await slowTscRunning(dir)).toBe(false);
+  });
+
+  it('a missing src/index.ts: AUG_BUILD_NO_ENTRY, tsc not left running', async () => {
+    await createProject(dir);
+    await rm(join(dir, 'src/index.ts'));
+    await linkSlowTypeScript(dir);
+    await expect(build({ dir })).rejects.toMatchObject({ code: 'AUG_BUILD_NO_ENTRY' });
+    expect(existsSync(join(dir, 'dist'))).toBe(false);
+    expect(await slowTscRunning(dir)).toBe(false);
+  });
+
+  it('reports the type errors, not the bundling errors, when both fail', async () => {
+    await createProject(dir, {
+      typescript: true,
+      index: "import { missing } from './nowhere.js';\nexport default { missing };\n",
+    });
+    const error: unknown = await build({ dir }).catch((e: unknown) => e);
+    if (!isBuildError(error)) throw error;
+    expect(error.code).toBe('AUG_BUILD_TYPECHECK');
+    expect(error.details[0]).toMatch(/^src\/index\.ts:1:\d+ - error TS2307:/u);
+    expect(existsSync(join(dir, 'dist'))).toBe(false);
   });
 });
 

@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import type { BuildResult } from '../build.js';
 import { createOutput, displayPath, formatDuration, printWarnings } from '../output.js';
 import type { Output } from '../output.js';
+import { startTypecheck } from '../typecheck.js';
 
 /** The flags `augment build` parses. */
 interface BuildFlags {
@@ -67,17 +68,23 @@ Examples:
   $ augment build --out releases/my-plugin-1.0.0.zip`,
     )
     .action(async (dir: string, flags: BuildFlags) => {
-      // esbuild and @augment/core load here, not for --help or a usage error
-      const { build } = await import('../build.js');
-      const output = createOutput();
-      const zip = flags.zip || flags.out !== undefined;
-      const result = await build({
-        dir: resolve(dir),
+      const started = performance.now();
+      const root = resolve(dir);
+      // tsc first, before esbuild and @augment/core load: it runs while they do
+      const check = flags.typecheck ? startTypecheck(root) : undefined;
+      const options = {
+        dir: root,
         format: flags.format,
         typecheck: flags.typecheck,
-        zip,
+        zip: flags.zip || flags.out !== undefined,
         ...(flags.out === undefined ? {} : { out: resolve(flags.out) }),
+      };
+      const { buildWithTypecheck } = await import('../build.js').catch(async (error: unknown) => {
+        await check?.cancel();
+        throw error;
       });
+      const result = await buildWithTypecheck(options, check, started);
+      const output = createOutput();
       printWarnings(output, result.warnings);
       output.line(builtLine(output, result, result.durationMs));
       output.line(typesLine(output, result.typecheck));

@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -98,6 +100,30 @@ export async function linkTypeScript(dir: string): Promise<void> {
   await mkdir(join(dir, 'node_modules/@types'), { recursive: true });
   await symlink(join(repoRoot, 'node_modules/typescript'), join(dir, 'node_modules/typescript'));
   await symlink(join(repoRoot, 'node_modules/@types/node'), join(dir, 'node_modules/@types/node'));
+}
+
+/** Links test/fixtures/slow-typescript as `<dir>/node_modules/typescript`: its tsc writes `tsc.pid` and waits a minute. */
+export async function linkSlowTypeScript(dir: string): Promise<void> {
+  await mkdir(join(dir, 'node_modules'), { recursive: true });
+  await symlink(join(here, '../fixtures/slow-typescript'), join(dir, 'node_modules/typescript'));
+}
+
+/**
+ * Whether the slow tsc started in `dir` is still running. It is given
+ * `waitMs` to write its `tsc.pid` first: a tsc killed before it got that far
+ * never writes it.
+ */
+export async function slowTscRunning(dir: string, waitMs = 1500): Promise<boolean> {
+  const file = join(dir, 'tsc.pid');
+  for (let waited = 0; !existsSync(file) && waited < waitMs; waited += 50) await sleep(50);
+  if (!existsSync(file)) return false;
+  const pid = Number(await readFile(file, 'utf8'));
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** A CommonJS package that requires Node builtins (and uses `__dirname`). */
