@@ -1,7 +1,7 @@
 import type { Stats } from 'node:fs';
 import { join } from 'node:path';
 import { hashFile, readArchiveManifest, type ArchiveLimits } from './archive.js';
-import { ArchiveCache } from './cache.js';
+import { ArchiveCache, type ArchiveHash, type Extraction } from './cache.js';
 import type { PluginCandidate } from './discovery.js';
 import {
   AugmentError,
@@ -30,13 +30,6 @@ export interface ArchiveSourceOptions {
   readonly timeoutMs: number;
 }
 
-interface KnownHash {
-  readonly size: number;
-  readonly mtimeMs: number;
-  readonly ino: number;
-  readonly sha256: string;
-}
-
 /**
  * Turns the `.zip` files of a folder into plugin candidates: hashes each
  * (only again when its size, mtime or inode change), checks its integrity
@@ -47,7 +40,12 @@ interface KnownHash {
 export class ArchiveSource {
   readonly cache: ArchiveCache;
   readonly #options: ArchiveSourceOptions;
-  readonly #hashes = new Map<string, KnownHash>();
+  /**
+   * The content hash of each archive by its size, mtime and inode: kept in the
+   * cache between host starts, so a start hashes only archives that changed.
+   */
+  #hashes: Map<string, ArchiveHash> | undefined;
+  #hashesChanged = false;
   readonly #refused = new Map<string, AugmentError>();
   /** Archives (file and content) whose integrity check passed: not asked again. */
   readonly #accepted = new Set<string>();
@@ -66,6 +64,7 @@ export class ArchiveSource {
 
   /** Starts a scan: archives seen from now on are the ones to keep. */
   beginScan(): void {
+    this.#hashes ??= this.cache.readHashes();
     this.#seenNext = new Set();
     this.#sourcesNext = new Set();
     this.cache.forgetRealPath();
@@ -80,8 +79,11 @@ export class ArchiveSource {
     for (const key of this.#accepted) {
       if (!this.#sourcesNext.has(key.slice(0, key.indexOf('\0')))) this.#accepted.delete(key);
     }
-    for (const source of this.#hashes.keys()) {
-      if (!this.#sourcesNext.has(source)) this.#hashes.delete(source);
+    for (const source of this.#hashes?.keys() ?? []) {
+      if (!this.#sourcesNext.has(source)) {
+        this.#hashes?.delete(source);
+        this.#hashesChanged = true;
+      }
     }
     const roots = new Set([...this.#seen].map((sha) => join(this.cache.dir, sha)));
     for (const root of this.#manifests.keys()) {
@@ -93,8 +95,18 @@ export class ArchiveSource {
   /** Inspects one archive; never rejects. */
   readonly inspect = async (source: string): Promise<PluginCandidate> => {
     let sha256: string;
+    let cached: Extraction | undefined;
     try {
-      sha256 = await this.#hash(source);
+      const hashed = await this.#hash(source);
+      sha256 = hashed.sha256;
+      cached = await this.cache.find(sha256);
+      if (cached === undefined && hashed.remembered) {
+        // About to extract: hash the bytes that will be extracted, never trust a
+        // remembered hash for them (the file may have been rewritten in place
+        // with its old size and mtime).
+        sha256 = (await this.#hash(source, true)).sha256;
+        cached = await this.cache.find(sha256);
+      }
     } catch (error) {
       return refused(source, '', wrap(source, error));
     }
@@ -107,7 +119,6 @@ export class ArchiveSource {
     try {
       const { integrity, requireIntegrity, limits } = this.#options;
       const checking = integrity !== undefined || requireIntegrity;
-      let cached = await this.cache.find(sha256);
       if (checking && !this.#accepted.has(refusalKey)) {
         const name = needsName(integrity, source)
           ? await this.#nameFor(source, cached?.root)
@@ -156,15 +167,33 @@ export class ArchiveSource {
     }
   };
 
-  async #hash(source: string): Promise<string> {
+  /** Writes the hash index into the cache when this scan changed it. */
+  async saveHashes(): Promise<void> {
+    if (!this.#hashesChanged || this.#hashes === undefined) return;
+    this.#hashesChanged = false;
+    await this.cache.writeHashes(this.#hashes);
+  }
+
+  /**
+   * The archive's SHA-256: remembered while its size, mtime and inode stay
+   * the same (`remembered` is then true), else computed from its bytes.
+   */
+  async #hash(source: string, fresh = false): Promise<{ sha256: string; remembered: boolean }> {
     const stats: Stats = await statPath(source);
-    const known = this.#hashes.get(source);
-    if (known?.size === stats.size && known.mtimeMs === stats.mtimeMs && known.ino === stats.ino) {
-      return known.sha256;
+    const hashes = (this.#hashes ??= this.cache.readHashes());
+    const known = hashes.get(source);
+    if (
+      !fresh &&
+      known?.size === stats.size &&
+      known.mtimeMs === stats.mtimeMs &&
+      known.ino === stats.ino
+    ) {
+      return { sha256: known.sha256, remembered: true };
     }
     const sha256 = await hashFile(source, stats.size);
-    this.#hashes.set(source, { size: stats.size, mtimeMs: stats.mtimeMs, ino: stats.ino, sha256 });
-    return sha256;
+    hashes.set(source, { size: stats.size, mtimeMs: stats.mtimeMs, ino: stats.ino, sha256 });
+    this.#hashesChanged = true;
+    return { sha256, remembered: false };
   }
 
   /** The plugin's name for an integrity check, read without extracting anything. */

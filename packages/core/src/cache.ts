@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, lstatSync, readdirSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, readdirSync } from 'node:fs';
 import { lstat, mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve, sep } from 'node:path';
@@ -12,6 +12,22 @@ import { MANIFEST_FILE } from './manifest.js';
 const EXTRACTION_NAME = /^[0-9a-f]{64}$/;
 const TEMP_PREFIX = '.tmp-';
 const LEASES = '.leases';
+const HASHES = '.hashes.json';
+const HASHES_VERSION = 1;
+/** `.hashes.json.<pid>-<id>.<random>.tmp`, written by {@link ArchiveCache.writeHashes}. */
+const HASHES_TEMP = /^\.hashes\.json\.(\d+)-[0-9a-f]+\.[0-9a-f]+\.tmp$/;
+
+/** An archive's content hash, valid while its size, mtime and inode stay the same. */
+export interface ArchiveHash {
+  /** The archive's size in bytes when it was hashed. */
+  readonly size: number;
+  /** Its mtime then. */
+  readonly mtimeMs: number;
+  /** Its inode then. */
+  readonly ino: number;
+  /** The SHA-256 of its bytes, hex. */
+  readonly sha256: string;
+}
 
 /**
  * The default cache directory for a plugin folder:
@@ -140,6 +156,59 @@ export class ArchiveCache {
     return { dir, root: only === undefined ? dir : join(dir, only), extracted: false };
   }
 
+  /**
+   * The archive hashes the last scan of any host on this cache left (archive
+   * path → size, mtime, inode and SHA-256), so that a start hashes only the
+   * archives that changed; empty when there are none or the file is unreadable.
+   * Trusting them is the trust a directory's fingerprint gets, and no weaker
+   * for integrity: a remembered hash only finds an extraction made from bytes
+   * that had that hash; before extracting, the archive is hashed again.
+   */
+  readHashes(): Map<string, ArchiveHash> {
+    const hashes = new Map<string, ArchiveHash>();
+    let data: unknown;
+    try {
+      data = JSON.parse(readFileSync(join(this.dir, HASHES), 'utf8'));
+    } catch {
+      return hashes;
+    }
+    if (typeof data !== 'object' || data === null) return hashes;
+    const { version, archives } = data as { version?: unknown; archives?: unknown };
+    if (version !== HASHES_VERSION || typeof archives !== 'object' || archives === null) {
+      return hashes;
+    }
+    for (const [path, value] of Object.entries(archives)) {
+      if (!Array.isArray(value) || value.length !== 4) continue;
+      const [size, mtimeMs, ino, sha256] = value as unknown[];
+      if (
+        typeof size === 'number' &&
+        typeof mtimeMs === 'number' &&
+        typeof ino === 'number' &&
+        typeof sha256 === 'string' &&
+        EXTRACTION_NAME.test(sha256)
+      ) {
+        hashes.set(path, { size, mtimeMs, ino, sha256 });
+      }
+    }
+    return hashes;
+  }
+
+  /** Writes the archive hashes for the next start, atomically (temporary file + rename). */
+  async writeHashes(hashes: ReadonlyMap<string, ArchiveHash>): Promise<void> {
+    const archives: Record<string, [number, number, number, string]> = {};
+    for (const [path, { size, mtimeMs, ino, sha256 }] of hashes) {
+      archives[path] = [size, mtimeMs, ino, sha256];
+    }
+    await mkdir(this.dir, { recursive: true });
+    const file = join(this.dir, HASHES);
+    const temp = `${file}.${this.#id}.${randomBytes(4).toString('hex')}.tmp`;
+    await writeFile(temp, JSON.stringify({ version: HASHES_VERSION, archives }));
+    await rename(temp, file).catch(async (error: unknown) => {
+      await rm(temp, { force: true });
+      throw error;
+    });
+  }
+
   /** Records the extraction directories this host serves from (its lease). */
   async lease(dirs: Iterable<string>): Promise<void> {
     this.#leased = this.#namesOf(dirs);
@@ -190,6 +259,12 @@ export class ArchiveCache {
     for (const name of extractions) kept.add(name);
     const removed: string[] = [];
     for (const name of names) {
+      // a hash index being written by a process that died before renaming it
+      const index = HASHES_TEMP.exec(name);
+      if (index !== null) {
+        if (!isAlive(Number(index[1]))) await rm(join(this.dir, name), { force: true });
+        continue;
+      }
       const isTemp = name.startsWith(TEMP_PREFIX);
       if (!isTemp && !EXTRACTION_NAME.test(name)) continue;
       if (kept.has(name)) continue;

@@ -233,6 +233,7 @@ export class Reloader<T, M> {
     try {
       await this.#archives.cache.lease(keep);
       await this.#archives.cache.sweep(keep);
+      await this.#archives.saveHashes();
     } catch (error) {
       debug(
         'could not tidy the archive cache %s: %s',

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, realpathSync } from 'node:fs';
-import { mkdir, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { existsSync, readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { mkdir, readdir, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ZipFile } from 'yazl';
@@ -42,6 +42,7 @@ async function zipPlugin(file: string, files: PluginFiles, top = ''): Promise<st
     const text = typeof content === 'string' ? content : JSON.stringify(content);
     zip.addBuffer(Buffer.from(text), `${top}${name.replace(/^\.\//, '')}`, {
       mtime: new Date(0),
+      compress: false,
     });
   }
   zip.end();
@@ -270,6 +271,67 @@ describe('the archive cache', () => {
     expect(a).not.toBe(b);
     const elsewhere = defaultCacheDir('/srv/plugins-a', join(root, 'no-modules-here'));
     expect(elsewhere.includes('node_modules')).toBe(false);
+  });
+
+  it('remembers archive hashes across starts, but hashes the bytes again before extracting', async () => {
+    // stored entries: two versions of the same length make archives of the same size
+    const v1 = await zipPlugin('p.zip', esmPlugin('p', `export default { greet: () => 'one' };`));
+    const file = join(folder, 'p.zip');
+    const stamp = new Date(Math.floor(Date.now() / 1000) * 1000 - 60_000);
+    await utimes(file, stamp, stamp);
+    const pinned = { 'p.zip': v1 };
+    await makeHost({ integrity: pinned }).reload();
+    await Promise.all(hosts.splice(0).map((h) => h.close()));
+    const index = JSON.parse(readFileSync(join(cacheDir, '.hashes.json'), 'utf8')) as {
+      archives: Record<string, unknown[]>;
+    };
+    expect(index.archives[file]?.[3]).toBe(v1);
+
+    // rewrite the archive in place (same inode and size) and put its mtime back
+    const before = statSync(file);
+    const v2 = await zipPlugin('p.zip', esmPlugin('p', `export default { greet: () => 'two' };`));
+    await utimes(file, stamp, stamp);
+    expect(statSync(file)).toMatchObject({ size: before.size, ino: before.ino });
+    expect(v2).not.toBe(v1);
+
+    // the next start trusts the remembered hash: it serves the extraction of v1,
+    // the bytes that were checked against the pin
+    const second = makeHost({ integrity: pinned });
+    expect(await second.reload()).toMatchObject({ added: ['p'], extracted: [] });
+    expect(second.get('p')?.plugin.greet('')).toBe('one');
+    await Promise.all(hosts.splice(0).map((h) => h.close()));
+
+    // without that extraction, the archive is hashed again before anything is
+    // extracted: the new bytes fail the pin instead of landing under v1's hash
+    await rm(join(cacheDir, v1), { recursive: true });
+    const third = makeHost({ integrity: pinned });
+    const report = await third.reload();
+    expect(summary(report)).toMatchObject({
+      added: [],
+      failed: [['p.zip', 'extract', 'AUG_ARCHIVE_INTEGRITY']],
+    });
+    expect(await extractions()).toEqual([]);
+    await Promise.all(hosts.splice(0).map((h) => h.close()));
+    const unpinned = makeHost();
+    expect(await unpinned.reload()).toMatchObject({ added: ['p'], extracted: [file] });
+    expect(unpinned.get('p')?.plugin.greet('')).toBe('two');
+    expect(await extractions()).toEqual([v2]);
+  });
+
+  it('ignores a hash index it cannot use, and sweeps index files dead processes left', async () => {
+    await zipPlugin('p.zip', esmPlugin('p'));
+    await mkdir(cacheDir, { recursive: true });
+    await writeFile(join(cacheDir, '.hashes.json'), '{ "version": 1, "archives": ');
+    await writeFile(join(cacheDir, '.hashes.json.999999999-ab12.cd34.tmp'), '{}');
+    await writeFile(join(cacheDir, `.hashes.json.${process.pid}-ab12.cd34.tmp`), '{}');
+    const host = makeHost();
+    expect(await host.reload()).toMatchObject({ added: ['p'], failed: [] });
+    const left = readdirSync(cacheDir).filter((n) => n.startsWith('.hashes'));
+    expect(left.sort()).toEqual(['.hashes.json', `.hashes.json.${process.pid}-ab12.cd34.tmp`]);
+    const index = JSON.parse(readFileSync(join(cacheDir, '.hashes.json'), 'utf8')) as {
+      version: number;
+    };
+    expect(index.version).toBe(1);
   });
 
   it('never removes an extraction that another live host process leases', async () => {
