@@ -2,7 +2,7 @@
 // (packages/builder/dist/cli.js) in a temp project. `npm test` builds first;
 // when dist/cli.js is missing (a bare `npx vitest`), beforeAll builds core and
 // the builder once. After editing src/, rebuild (`npm run build -w @augment/builder`).
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
@@ -452,6 +452,20 @@ describe('start-up', () => {
   const ESBUILD = /[\\/]esbuild[\\/]lib[\\/]main\.js$/u;
   const CORE = /[\\/]core[\\/]dist[\\/]index\.cjs$/u;
   const YAZL = /[\\/]yazl[\\/]/u;
+
+  it('the committed bin/augment.js runs the same CLI', async () => {
+    await writeFiles(dir, project());
+    const bin = join(REPO, 'packages/builder/bin/augment.js');
+    const version = spawnSync(process.execPath, [bin, '--version'], { encoding: 'utf8' });
+    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/u);
+    const built = spawnSync(process.execPath, [bin, 'build', '--no-typecheck'], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: cleanEnv(),
+    });
+    expect(built.stderr).toBe('');
+    expect(built.stdout).toMatch(/^built my-plugin@1\.0\.0 → dist\/index\.js \(esm\)/u);
+  });
 
   it('--version loads commander alone', async () => {
     const files = await loadedFiles(['--version']);
