@@ -34,11 +34,7 @@ export function isInsideDir(file: string, dir: string): boolean {
  * @returns how many modules were removed
  */
 export function purgeCjsModules(dir: string): number {
-  // Every require function shares one cache (Module._cache), from ESM and CJS builds alike.
-  const cache = createRequire(join(dir, 'noop.js')).cache as Record<
-    string,
-    CachedModule | undefined
-  >;
+  const cache = requireCache() as Record<string, CachedModule | undefined>;
   const removed = new Set<CachedModule>();
   for (const [file, cached] of Object.entries(cache)) {
     if (cached !== undefined && isInsideDir(file, dir)) {
@@ -59,6 +55,17 @@ export function purgeCjsModules(dir: string): number {
     }
   }
   return removed.size;
+}
+
+let cacheOwner: NodeJS.Require | undefined;
+
+/**
+ * `require.cache`: every require function shares one cache (`Module._cache`),
+ * from the ESM and the CJS build alike.
+ */
+export function requireCache(): Record<string, unknown> {
+  cacheOwner ??= createRequire(join(process.cwd(), 'noop.js'));
+  return cacheOwner.cache;
 }
 
 /** Removes the `removed` modules from `module.children`, in place. */
