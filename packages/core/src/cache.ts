@@ -64,11 +64,21 @@ export interface Extraction {
  * serves from, so a sweep never removes what another live process uses.
  */
 export class ArchiveCache {
-  readonly #id = `${process.pid}-${randomBytes(4).toString('hex')}`;
+  #idValue: string | undefined;
   #leased = new Set<string>();
   /** The cache directory's real path, once resolved (see {@link realPathOf}). */
   #real: Promise<string> | undefined;
   #realKnown: string | undefined;
+
+  /**
+   * This host's id in lease and temporary names, made on first use: the first
+   * `randomBytes()` of a process costs milliseconds (it seeds the generator),
+   * which a host without archives should not pay.
+   */
+  #id(): string {
+    this.#idValue ??= `${process.pid}-${randomBytes(4).toString('hex')}`;
+    return this.#idValue;
+  }
 
   /** @param dir - the cache directory (created on first use) */
   constructor(readonly dir: string) {}
@@ -123,7 +133,7 @@ export class ArchiveCache {
     await this.#addLease(sha256, zipPath);
     const temp = join(
       this.dir,
-      `${TEMP_PREFIX}${sha256.slice(0, 16)}-${this.#id}-${randomBytes(4).toString('hex')}`,
+      `${TEMP_PREFIX}${sha256.slice(0, 16)}-${this.#id()}-${randomBytes(4).toString('hex')}`,
     );
     const { manifestRoot } = await extractArchive(zipPath, temp, limits);
     try {
@@ -201,7 +211,7 @@ export class ArchiveCache {
     }
     await mkdir(this.dir, { recursive: true });
     const file = join(this.dir, HASHES);
-    const temp = `${file}.${this.#id}.${randomBytes(4).toString('hex')}.tmp`;
+    const temp = `${file}.${this.#id()}.${randomBytes(4).toString('hex')}.tmp`;
     await writeFile(temp, JSON.stringify({ version: HASHES_VERSION, archives }));
     await rename(temp, file).catch(async (error: unknown) => {
       await rm(temp, { force: true });
@@ -229,7 +239,7 @@ export class ArchiveCache {
   async #writeLease(): Promise<void> {
     const folder = join(this.dir, LEASES);
     await mkdir(folder, { recursive: true });
-    const file = join(folder, `${this.#id}.json`);
+    const file = join(folder, `${this.#id()}.json`);
     const temp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
     await writeFile(temp, JSON.stringify({ pid: process.pid, extractions: [...this.#leased] }));
     await rename(temp, file);
@@ -237,7 +247,7 @@ export class ArchiveCache {
 
   /** Removes this host's lease. */
   async release(): Promise<void> {
-    await rm(join(this.dir, LEASES, `${this.#id}.json`), { force: true });
+    await rm(join(this.dir, LEASES, `${this.#id()}.json`), { force: true });
   }
 
   /**
@@ -291,7 +301,7 @@ export class ArchiveCache {
       return extractions;
     }
     for (const file of files) {
-      if (!file.endsWith('.json') || file === `${this.#id}.json`) continue;
+      if (!file.endsWith('.json') || file === `${this.#id()}.json`) continue;
       const lease = await readLease(join(folder, file));
       if (lease === undefined || !isAlive(lease.pid)) {
         await rm(join(folder, file), { force: true });

@@ -3,6 +3,8 @@ import { readdirSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { join } from 'node:path';
 
 const MAX_DEPTH = 32;
+/** Listings up to this many characters (a dozen files or so) are kept as they are. */
+const SHORT_LISTING = 1024;
 
 /**
  * How the walk saw a file: `'file'` is a regular file reached through real
@@ -14,7 +16,10 @@ export type FileKind = 'file' | 'link' | 'dangling';
 
 /** The result of {@link fingerprintDir}. */
 export interface DirFingerprint {
-  /** Changes whenever any file's size, mtime or inode changes, or a file comes or goes. */
+  /**
+   * Changes whenever any file's size, mtime or inode changes, or a file comes
+   * or goes: the listing itself when short, else its SHA-1.
+   */
   readonly hash: string;
   /** Relative paths (with `/`) of the files seen, and how each was seen. */
   readonly files: ReadonlyMap<string, FileKind>;
@@ -41,7 +46,9 @@ export function fingerprintDir(dir: string): DirFingerprint {
   const seen: Seen = { lines: [], files: new Map(), complete: true };
   walk(dir, '', 0, seen);
   seen.lines.sort();
-  const hash = createHash('sha1').update(seen.lines.join('\n')).digest('hex');
+  const text = seen.lines.join('\n');
+  // a short listing is its own fingerprint: cheaper than hashing it, and exact
+  const hash = text.length <= SHORT_LISTING ? text : createHash('sha1').update(text).digest('hex');
   return { hash, files: seen.files, complete: seen.complete };
 }
 
