@@ -61,7 +61,6 @@ if (side === 'augment') {
   const { summarize, add } = modules[0];
   // What a host without Augment holds: each plugin's default export.
   const plugins = modules.map((m) => /** @type {{ default: BenchPlugin }} */ (m).default);
-  const frozen = Object.freeze([...plugins]);
   cases = {
     held: () => do_not_optimize(summarize(order)),
     get: () => do_not_optimize(summarize(order)),
@@ -69,10 +68,6 @@ if (side === 'augment') {
       for (const plugin of plugins) do_not_optimize(plugin.greet('world'));
     },
     getTrivial: () => do_not_optimize(add(1, 2)),
-    // the floor over a frozen array: what Object.freeze() on getAll()'s array costs
-    getAllFrozen: () => {
-      for (const plugin of frozen) do_not_optimize(plugin.greet('world'));
-    },
   };
 } else {
   throw new Error(`bad side ${side}`);

@@ -139,17 +139,11 @@ export async function archives(ctx) {
     pass: passDirs,
     group: '§4 Zip plugins, second start',
     why:
-      'A cache hit still hashes every archive (SHA-256 of the whole file: `hashFile`, where a ' +
-      'directory is only `stat`ed), looks its extraction up (`stat`, `existsSync`), reads the ' +
-      'manifest from it and writes the lease. `hashFile` streams every file through ' +
-      '`createReadStream` and an async iterator, whose set-up costs more than reading a ' +
-      'few-KB archive. Proposed fix (packages/core/src/archive.ts): hash a file below a size ' +
-      'threshold (say 1 MiB; `#hash` has its size from its `stat` already) from one callback ' +
-      '`readFile`, and stream only larger ones. Then, as for directories, take an ' +
-      "extraction's paths as real (load-candidate.ts passes `realPaths` for directories " +
-      "only): with the cache directory's real path resolved once, an extraction holds no " +
-      "symlink (the archive checks refuse them), so the loader's two `realpath`s, and " +
-      "`checkManifestFiles`' two, can go for archives too.",
+      'A cache hit `stat`s each archive and takes its SHA-256 from the hash index the last ' +
+      'start left (`.hashes.json`; an archive whose size, mtime or inode changed is hashed ' +
+      'again), finds its extraction (`find`), then walks and loads it like a directory plugin. ' +
+      'Beyond the directory side: one `stat` and the lookup per archive, reading the index, ' +
+      'and at the end writing the lease, the sweep and the index.',
     profile: {
       key: `archives-second-${n}`,
       label: `second start over ${n} archives, cache hit`,

@@ -8,24 +8,14 @@ import { probe } from '../lib/workspace.mjs';
 const WARM_TARGET = 0.1;
 
 const WARM_WHY =
-  'A warm reload redoes, for every plugin, what the cold load does before importing: ' +
-  '`realpath` of its directory, the fingerprint walk (`readdir` and one async `stat` per ' +
-  'file: the `walk` and `statPath` frames), and reading and validating `plugin.manifest.json` ' +
-  '(`readManifest`). Proposed fixes (packages/core/src/discovery.ts, reload.ts): reuse the ' +
-  "parsed manifest while the plugin's fingerprint is unchanged (it covers the manifest's " +
-  'size, mtime and inode: the trust the scan already gives the entry point); resolve a plain ' +
-  'directory as `realpath(folder)/name` and call `realpath` for symlinks only; walk each ' +
-  'plugin directory synchronously (see the cold load).';
+  'A warm reload walks every plugin directory again (one `readdir` and one `stat` per file: ' +
+  'the fingerprint) and reuses everything else of a plugin whose fingerprint did not change: ' +
+  'its manifest, its entry and the very same loaded object. The walk is the cost that remains.';
 const FIRST_FRESH_ESM_WHY =
-  'The first fresh ES module import of the process registers the resolve hook; on Node 20 ' +
-  "that is `module.register()`, which starts Node's loader thread (tens of ms), and every " +
-  'later import goes through that thread. Proposed fix (packages/core/src/loader.ts, ' +
-  'internal/esm-hooks.ts): the hook only carries the cache-busting query to the files a plugin ' +
-  'imports from its own directory; a plugin whose directory holds no module file besides its ' +
-  'entry (what `augment build` writes: one bundle) needs only the query on the entry URL, so ' +
-  'register the hook only for plugins with other `.js`/`.mjs`/`.cjs`/`.json` files (the ' +
-  "fingerprint's file list tells). On Node 22.15 and later `module.registerHooks()` runs in " +
-  'the thread and costs little.';
+  'The first fresh ES module import of the process may register the resolve hook (only for a ' +
+  'plugin with more than one module: a single bundle is re-imported by a new URL alone); on ' +
+  "Node 20 that is `module.register()`, which starts Node's loader thread. The bench's " +
+  'plugins are single bundles, so what remains is the warm part and the import itself.';
 const CHANGE_WHY =
   'A changed reload is a warm reload plus the import of the changed plugin: the warm part is ' +
   'the cost here (see the warm reload), and the excess over warm + one import lies within the ' +
