@@ -13,4 +13,6 @@ export default defineConfig({
   // semver's ~20 small CommonJS files cost 7-10 ms to resolve and load one by
   // one. Run `node bench/import-cost.mjs` after changing this.
   noExternal: ['zod', 'semver'],
+  // import.meta.url in the CommonJS build (yauzl is required lazily from it)
+  shims: true,
 });

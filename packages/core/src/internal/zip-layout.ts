@@ -4,7 +4,8 @@
 // (the 2019 "better zip bomb" points many central records at shared data) and
 // no unexplained bytes (hidden data, a prefix, a forged entry count).
 
-import yauzl from 'yauzl';
+import type yauzl from 'yauzl';
+import { loadYauzl } from './yauzl.js';
 import { ERROR_CODES, type ArchiveError } from '../errors.js';
 import { archiveError, quoteName } from './zip-errors.js';
 import { forEachLimit } from './zip-pool.js';
@@ -172,7 +173,7 @@ function compareLocalSizes(header: Buffer, entry: CentralEntry): string | undefi
 
 function safeExtraFields(extra: Buffer): yauzl.ExtraField[] {
   try {
-    return yauzl.parseExtraFields(extra);
+    return loadYauzl().parseExtraFields(extra);
   } catch {
     return [];
   }

@@ -1,9 +1,10 @@
 import { close, fstat, open } from 'node:fs';
-import yauzl, { type Entry, type ZipFile } from 'yauzl';
+import type { Entry, ZipFile } from 'yauzl';
+import { loadYauzl } from './yauzl.js';
 import { ERROR_CODES, isAugmentError, type ArchiveError, type ErrorCode } from '../errors.js';
 import { CollisionIndex, classifyEntry, findNameProblem } from './zip-checks.js';
 import { REBUILD, archiveError, wrapReadError } from './zip-errors.js';
-import { CachedReader } from './zip-reader.js';
+import { openCachedReader, type CachedReader } from './zip-reader.js';
 
 /** Limits applied while reading the central directory (see `ArchiveLimits`). */
 export interface ReadLimits {
@@ -75,7 +76,7 @@ export async function openArchive(archive: string): Promise<OpenArchive> {
       });
     });
   });
-  const reader = new CachedReader(fd);
+  const reader = openCachedReader(fd);
   // A failed close must never become an unhandled 'error' event.
   reader.on('error', () => undefined);
   return new Promise((resolve, reject) => {
@@ -86,7 +87,7 @@ export async function openArchive(archive: string): Promise<OpenArchive> {
       validateEntrySizes: true,
       strictFileNames: true,
     };
-    yauzl.fromRandomAccessReader(reader, size, options, (error, zipfile) => {
+    loadYauzl().fromRandomAccessReader(reader, size, options, (error, zipfile) => {
       if (error) {
         close(fd, () => undefined); // the reader is dropped unused
         reject(wrapReadError(error, archive, undefined));
