@@ -21,7 +21,8 @@ export interface TypecheckResult {
  * @returns `'passed'`, `'failed'` with the diagnostics, or `'unavailable'`
  *   when the project has no TypeScript installed or no `tsconfig.json`
  */
-export function typecheck(dir: string): Promise<TypecheckResult> {
+export async function typecheck(dir: string): Promise<TypecheckResult> {
+  // async: a spawn that throws rejects, as it did before startTypecheck()
   return startTypecheck(dir).result;
 }
 
