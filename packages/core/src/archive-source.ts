@@ -64,7 +64,6 @@ export class ArchiveSource {
 
   /** Starts a scan: archives seen from now on are the ones to keep. */
   beginScan(): void {
-    this.#hashes ??= this.cache.readHashes();
     this.#seenNext = new Set();
     this.#sourcesNext = new Set();
     this.cache.forgetRealPath();

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync, lstatSync, readFileSync, readdirSync } from 'node:fs';
 import { lstat, mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -7,6 +7,7 @@ import { extractArchive, type ArchiveLimits } from './archive.js';
 import { ArchiveError, ERROR_CODES, describeError } from './errors.js';
 import { errorCode, realPath } from './internal/fs.js';
 import { debug } from './internal/log.js';
+import { hashString } from './internal/string-hash.js';
 import { MANIFEST_FILE } from './manifest.js';
 
 const EXTRACTION_NAME = /^[0-9a-f]{64}$/;
@@ -40,7 +41,7 @@ export interface ArchiveHash {
  * @param cwd - the host's working directory
  */
 export function defaultCacheDir(folder: string, cwd = process.cwd()): string {
-  const key = createHash('sha256').update(resolve(folder)).digest('hex').slice(0, 16);
+  const key = hashString(resolve(folder));
   const modules = join(cwd, 'node_modules');
   return existsSync(modules)
     ? join(modules, '.cache', 'augment', key)

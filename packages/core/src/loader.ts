@@ -55,6 +55,21 @@ export interface LoadModuleOptions {
 export async function loadModule(options: LoadModuleOptions): Promise<unknown> {
   const { entryPath, dir, format, timeoutMs, onLate } = options;
   const label = options.label ?? dir;
+  const failed = (cause: unknown): LoadError =>
+    new LoadError(
+      'AUG_LOAD_IMPORT',
+      `Plugin "${label}": importing ${entryPath} failed: ${describeError(cause)}. ` +
+        'Fix the error in the entry point or a module it imports, then reload.',
+      { plugin: label, file: entryPath, cause },
+    );
+  if (format === 'cjs' && options.realPaths === true) {
+    // require() is synchronous: a timer could only fire after it returned
+    try {
+      return requireCjs(entryPath, dir);
+    } catch (cause) {
+      throw failed(cause);
+    }
+  }
   const paths: Promise<[string, string]> = options.realPaths
     ? Promise.resolve([entryPath, dir])
     : Promise.all([realpathAsync(entryPath), realpathAsync(dir)]);
@@ -65,12 +80,7 @@ export async function loadModule(options: LoadModuleOptions): Promise<unknown> {
         : requireCjs(entry, root),
     )
     .catch((cause: unknown) => {
-      throw new LoadError(
-        'AUG_LOAD_IMPORT',
-        `Plugin "${label}": importing ${entryPath} failed: ${describeError(cause)}. ` +
-          'Fix the error in the entry point or a module it imports, then reload.',
-        { plugin: label, file: entryPath, cause },
-      );
+      throw failed(cause);
     });
   return withTimeout(
     work,
