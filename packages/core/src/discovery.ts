@@ -1,5 +1,4 @@
 import { realpathSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   AugmentError,
   ERROR_CODES,
@@ -9,6 +8,7 @@ import {
 } from './errors.js';
 import { errorCode, listDir, realPath, statPath } from './internal/fs.js';
 import { fingerprintDir, type DirFingerprint } from './internal/fingerprint.js';
+import { childPath } from './internal/paths.js';
 import { MANIFEST_FILE, readManifestSync } from './manifest.js';
 import type { FailureStage, Manifest, PluginOrigin } from './types.js';
 
@@ -102,7 +102,7 @@ export async function scanFolder(folder: string, options: ScanOptions = {}): Pro
   let slice = performance.now();
   for (const entry of entries) {
     if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
-    const source = join(folder, entry.name);
+    const source = childPath(folder, entry.name);
     if (inspectArchive !== undefined && isArchiveName(entry.name) && !entry.isDirectory()) {
       archives.push(
         (async () => {
@@ -116,7 +116,7 @@ export async function scanFolder(folder: string, options: ScanOptions = {}): Pro
     if (!entry.isDirectory() && !entry.isSymbolicLink()) continue;
     try {
       // a plain child of the real folder is a real path already
-      const dir = entry.isDirectory() ? join(realFolder, entry.name) : realDirOfLink(source);
+      const dir = entry.isDirectory() ? childPath(realFolder, entry.name) : realDirOfLink(source);
       const found = dir === undefined ? undefined : inspectDirectory(source, dir, previous);
       if (found === 'not-a-plugin') skipped.push(source);
       else if (found !== undefined) candidates.push(found);

@@ -1,6 +1,7 @@
 import { readFile, readFileSync } from 'node:fs';
-import { basename, dirname, extname, join } from 'node:path';
+import { basename, dirname, extname } from 'node:path';
 import { Script, compileFunction } from 'node:vm';
+import { childPath } from './internal/paths.js';
 import type { ModuleFormat } from './types.js';
 
 /** The `type` of a package scope; `'none'` when its package.json has none (or there is none). */
@@ -101,7 +102,7 @@ function lookUpPackageType(dir: string, cache: FormatCache): Promise<PackageType
 function readPackageType(dir: string): PackageType | undefined {
   let text: string;
   try {
-    text = readFileSync(join(dir, 'package.json'), 'utf8');
+    text = readFileSync(childPath(dir, 'package.json'), 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     return code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR' ? undefined : 'none';

@@ -4,7 +4,7 @@ import { describeError, isAugmentError, ManifestError } from './errors.js';
 import { findJsonErrorPosition } from './internal/json-error.js';
 import { fastManifest } from './internal/manifest-fast.js';
 import { realPath, statPath } from './internal/fs.js';
-import { isInside, isSafeRelativePath } from './internal/paths.js';
+import { childPath, isInside, isSafeRelativePath } from './internal/paths.js';
 import { MANIFEST_FILE, getManifestSchema } from './manifest-schema.js';
 import type { Manifest } from './types.js';
 
@@ -126,7 +126,7 @@ export async function readManifest(dir: string): Promise<Manifest> {
  * file costs a fraction of the four thread-pool round trips of `readFile`).
  */
 export function readManifestSync(dir: string): Manifest {
-  const file = resolve(dir, MANIFEST_FILE);
+  const file = childPath(dir, MANIFEST_FILE);
   let text: string;
   try {
     text = readFileSync(file, 'utf8');

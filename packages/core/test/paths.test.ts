@@ -90,3 +90,19 @@ describe('isSafeRelativePath', () => {
     expect(isSafeRelativePath(path.resolve('x.js'))).toBe(false);
   });
 });
+
+describe('childPath', () => {
+  it('joins a directory entry to its directory like path.join, without normalising', async () => {
+    const { childPath } = await import('../src/internal/paths.js');
+    const { sep } = path;
+    const join = (a: string, b: string): string => path.join(a, b);
+    const root = path.parse(process.cwd()).root;
+    for (const dir of [process.cwd(), join(process.cwd(), 'a b'), root]) {
+      for (const name of ['plugin.manifest.json', 'x', '.hidden', 'é']) {
+        expect(childPath(dir, name)).toBe(join(dir, name));
+      }
+    }
+    expect(childPath(root, 'x')).toBe(`${root}x`);
+    expect(childPath(`${root}srv`, 'x')).toBe(`${root}srv${sep}x`);
+  });
+});

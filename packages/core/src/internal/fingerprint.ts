@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, statSync, type Dirent, type Stats } from 'node:fs';
-import { join } from 'node:path';
+import { childPath } from './paths.js';
 
 const MAX_DEPTH = 32;
 /** Listings up to this many characters (a dozen files or so) are kept as they are. */
@@ -58,21 +58,20 @@ interface Seen {
   complete: boolean;
 }
 
-function walk(root: string, relative: string, depth: number, seen: Seen): void {
+function walk(absolute: string, relative: string, depth: number, seen: Seen): void {
   const { lines, files } = seen;
-  const entries: Dirent[] = readdirSync(relative === '' ? root : join(root, relative), {
-    withFileTypes: true,
-  });
+  const entries: Dirent[] = readdirSync(absolute, { withFileTypes: true });
   for (const entry of entries) {
     const name = relative === '' ? entry.name : `${relative}/${entry.name}`;
+    const path = childPath(absolute, entry.name);
     if (entry.isDirectory()) {
       if (entry.name === 'node_modules' || entry.name.startsWith('.') || depth >= MAX_DEPTH) {
         seen.complete = false;
         continue;
       }
-      walk(root, name, depth + 1, seen);
+      walk(path, name, depth + 1, seen);
     } else if (entry.isFile() || entry.isSymbolicLink()) {
-      const stats = statOrUndefined(join(root, name));
+      const stats = statOrUndefined(path);
       if (stats === undefined) {
         lines.push(`${name}\0dangling`);
         files.set(name, 'dangling');
