@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { REPO_DIR } from './workspace.mjs';
 
 export const EXAMPLE_DIR = join(REPO_DIR, 'packages', 'example-plugin');
-export const AUGMENT_CLI = join(REPO_DIR, 'packages', 'builder', 'dist', 'cli.js');
+/** What `augment` (and `npx augment`) runs: the package's bin. */
+export const AUGMENT_CLI = join(REPO_DIR, 'packages', 'builder', 'bin', 'augment.js');
 export const DEMO_HOST = join(REPO_DIR, 'examples', 'host', 'dist', 'main.js');
 export const DEMO_PLUGINS = join(REPO_DIR, 'examples', 'host', 'plugins');
 
