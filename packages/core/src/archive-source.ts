@@ -1,4 +1,4 @@
-import type { Stats } from 'node:fs';
+import { statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { hashFile, readArchiveManifest, type ArchiveLimits } from './archive.js';
 import { ArchiveCache, type ArchiveHash, type Extraction } from './cache.js';
@@ -10,9 +10,7 @@ import {
   isAugmentError,
   ArchiveError,
 } from './errors.js';
-import { statPath } from './internal/fs.js';
 import { checkIntegrity, needsName, type IntegrityOption } from './integrity.js';
-import { fingerprintDir, type DirFingerprint } from './internal/fingerprint.js';
 import { parseManifest, readManifest, readManifestSync } from './manifest.js';
 import type { Manifest } from './types.js';
 
@@ -53,8 +51,8 @@ export class ArchiveSource {
   #seen = new Set<string>();
   #seenNext = new Set<string>();
   #sourcesNext = new Set<string>();
-  /** What was read from each extraction root, reused while the root stays the same. */
-  readonly #manifests = new Map<string, { walk: DirFingerprint; manifest: Manifest }>();
+  /** The manifest read from each extraction root, reused while the root stays the same. */
+  readonly #manifests = new Map<string, { manifest: Manifest }>();
 
   /** @param options - cache folder, limits and integrity pins */
   constructor(options: ArchiveSourceOptions) {
@@ -137,9 +135,9 @@ export class ArchiveSource {
       let known = this.#manifests.get(key);
       if (known === undefined) {
         try {
-          // the same synchronous walk as a directory plugin's: it lets the
-          // loader find the entry point and its map without asking again
-          known = { walk: fingerprintDir(root), manifest: readManifestSync(root) };
+          // no walk: an extraction never changes under its hash and holds no
+          // symlink, so the loader needs one stat to find its entry point
+          known = { manifest: readManifestSync(root) };
         } catch (error) {
           return {
             ...base(source, root, fingerprint),
@@ -154,7 +152,6 @@ export class ArchiveSource {
       return {
         ...base(source, root, fingerprint),
         manifest: known.manifest,
-        walk: known.walk,
         error: undefined,
         extracted: cached.extracted,
       };
@@ -178,7 +175,8 @@ export class ArchiveSource {
    * the same (`remembered` is then true), else computed from its bytes.
    */
   async #hash(source: string, fresh = false): Promise<{ sha256: string; remembered: boolean }> {
-    const stats: Stats = await statPath(source);
+    // synchronous: one small system call, where a thread-pool round trip costs more
+    const stats: Stats = statSync(source);
     const hashes = (this.#hashes ??= this.cache.readHashes());
     const known = hashes.get(source);
     if (

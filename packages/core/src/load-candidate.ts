@@ -4,7 +4,7 @@ import semverSatisfies from 'semver/functions/satisfies.js';
 import type { PluginCandidate } from './discovery.js';
 import { AugmentError, ERROR_CODES, LoadError, describeError, isAugmentError } from './errors.js';
 import { detectFormat } from './format.js';
-import { entryFromWalk, isSingleModule } from './internal/entry-files.js';
+import { entryFromWalk, entryInExtraction, isSingleModule } from './internal/entry-files.js';
 import type { DirFingerprint } from './internal/fingerprint.js';
 import { debug } from './internal/log.js';
 import { enableSourceMaps } from './internal/source-maps.js';
@@ -65,7 +65,10 @@ export async function loadCandidate<T, M>(
   const name = manifest.name;
   try {
     const { walk } = candidate;
-    const fromWalk = entryFromWalk(walk?.files, manifest.entryPoint);
+    const fromWalk =
+      candidate.origin === 'archive'
+        ? entryInExtraction(dir, manifest.entryPoint)
+        : entryFromWalk(walk?.files, manifest.entryPoint);
     const entryPath =
       fromWalk !== undefined
         ? join(dir, fromWalk)

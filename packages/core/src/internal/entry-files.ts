@@ -1,6 +1,7 @@
+import { statSync } from 'node:fs';
 import { sep } from 'node:path';
 import type { DirFingerprint, FileKind } from './fingerprint.js';
-import { isSafeRelativePath } from './paths.js';
+import { childPath, isSafeRelativePath } from './paths.js';
 
 /** Files the loader may import (or `require`) besides the entry point. */
 const MODULE_EXTENSIONS = /\.(?:[cm]?[jt]s|[jt]sx|json|node|wasm)$/i;
@@ -24,13 +25,39 @@ export function entryFromWalk(
   files: ReadonlyMap<string, FileKind> | undefined,
   entryPoint: string,
 ): string | undefined {
-  if (files === undefined || !isSafeRelativePath(entryPoint)) return undefined;
+  if (files === undefined) return undefined;
+  const relative = normalEntry(entryPoint);
+  return relative !== undefined && files.get(relative) === 'file' ? relative : undefined;
+}
+
+/**
+ * {@link entryFromWalk} for an archive's extraction, which holds no symlink
+ * (the archive checks refuse them) and never changes under its content hash:
+ * one `stat` tells whether the entry point is a file there.
+ *
+ * @param root - the extraction's plugin directory (a real path)
+ * @param entryPoint - the manifest's `entryPoint`
+ */
+export function entryInExtraction(root: string, entryPoint: string): string | undefined {
+  const relative = normalEntry(entryPoint);
+  if (relative === undefined) return undefined;
+  let path = root;
+  for (const segment of relative.split('/')) path = childPath(path, segment);
+  try {
+    return statSync(path).isFile() ? relative : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `entryPoint` as a walk names files (`dist/index.js`), or undefined when unsafe or ambiguous. */
+function normalEntry(entryPoint: string): string | undefined {
+  if (!isSafeRelativePath(entryPoint)) return undefined;
   if (sep === '/' && entryPoint.includes('\\')) return undefined;
-  const relative = entryPoint
+  return entryPoint
     .split(/[\\/]/)
     .filter((segment) => segment !== '' && segment !== '.')
     .join('/');
-  return files.get(relative) === 'file' ? relative : undefined;
 }
 
 /**
