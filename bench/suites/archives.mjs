@@ -26,7 +26,8 @@ const FIRST_START_WHY =
  */
 export async function archives(ctx) {
   const n = ctx.smoke ? 5 : 100;
-  const plan = ctx.plan(10, 1);
+  // 20 runs: a start over 100 archives takes ~0.1 s, and its spread is wide
+  const plan = ctx.plan(20, 1);
   const { zips, dirs } = await ctx.ws.zipFolder(`zips-esm-${n}`, { count: n, format: 'esm' });
   const unzip = ensureUnzip({ install: !ctx.smoke, log: ctx.log });
   const cacheFirst = ctx.ws.path('scratch', 'archive-cache-first');
