@@ -166,6 +166,36 @@ describe('zip plugins', () => {
     expect(host.get('p')?.plugin.greet('x')).toBe('p greets x');
   });
 
+  it('finds the entry point in an extraction, or reports it missing', async () => {
+    const manifest = (name: string, entryPoint: string): object => ({
+      name,
+      version: '1.0.0',
+      entryPoint,
+    });
+    await zipPlugin('nested.zip', {
+      'plugin.manifest.json': manifest('nested', './dist//index.mjs'),
+      'dist/index.mjs': `export default { greet: () => 'nested' };`,
+    });
+    await zipPlugin('missing.zip', {
+      'plugin.manifest.json': manifest('missing', './dist/index.mjs'),
+      'index.mjs': `export default { greet: () => 'x' };`,
+    });
+    await zipPlugin('folder.zip', {
+      'plugin.manifest.json': manifest('folder', './lib'),
+      'lib/index.mjs': `export default { greet: () => 'x' };`,
+    });
+    const host = makeHost();
+    const report = await host.reload();
+    expect(report.added).toEqual(['nested']);
+    expect(host.get('nested')?.plugin.greet('')).toBe('nested');
+    expect(summary(report)).toMatchObject({
+      failed: [
+        ['folder.zip', 'manifest', 'AUG_ENTRY_MISSING'],
+        ['missing.zip', 'manifest', 'AUG_ENTRY_MISSING'],
+      ],
+    });
+  });
+
   it('loads from the real path of a symlinked cacheDir, and still keeps what serves', async () => {
     await mkdir(join(root, 'real-cache'));
     await symlink(join(root, 'real-cache'), cacheDir, 'dir');
