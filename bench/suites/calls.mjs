@@ -56,8 +56,9 @@ const CASES = [
  */
 export async function calls(ctx) {
   const folder = await ctx.ws.pluginFolder('esm-10', { count: 10, format: 'esm' });
-  // 20 runs: a process's JIT decisions move a call's time by several per cent either way
-  const plan = ctx.plan(20, 1);
+  // 30 runs: on a shared machine one process's call times differ from the next one's
+  // by tens of per cent (noisy neighbours, JIT decisions), in both directions
+  const plan = ctx.plan(30, 1);
   const cpuMs = ctx.smoke ? '30' : '300';
   ctx.log(`calls: ${CASES.length} cases, ${plan.runs} runs per side (+${plan.warmup} discarded)`);
   const samples = await interleave(
@@ -110,11 +111,11 @@ export async function calls(ctx) {
       intro: [
         'mitata 1 (`measure()` with `do_not_optimize`), one side per fresh process: Augment ' +
           'loads the 10-plugin ESM folder and calls through its registry; the floor imports the ' +
-          'same entry points and calls the same functions directly. `summarize(order)` is the ' +
+          'same entry points and calls the same methods on their default exports. `summarize(order)` is the ' +
           "plugin's realistic method (validates an order, sums it in a small ledger class: a few " +
           'hundred ns); `greet(name)` builds a string; `add(1, 2)` is trivial, so its row shows ' +
-          'the cost of the `host.get()` lookup itself. Each process reports, per case, the 25th ' +
-          "percentile of mitata's samples (each a mean over a batch of calls); the table shows " +
+          'the cost of the `host.get()` lookup itself. Each process reports, per case, the fastest ' +
+          "of mitata's samples (each a mean over a batch of calls); the table shows " +
           'the median over the runs.',
         `Runs: ${ctx.smoke ? '1 per side (smoke test)' : `${plan.runs} per side, interleaved, after one discarded round`}; ` +
           `${cpuMs} ms of sampling per case.`,
