@@ -157,11 +157,12 @@ export class ArchiveCache {
     return Promise.resolve(this.#findSync(sha256));
   }
 
-  /** {@link find}, synchronously: one to three system calls on paths the cache owns. */
+  /** {@link find}, synchronously: usually one system call, on paths the cache owns. */
   #findSync(sha256: string): Extraction | undefined {
     const dir = join(this.dir, sha256);
-    if (!isDirectorySync(dir)) return undefined;
+    // the common case in one system call: the manifest at the extraction's root
     if (existsSync(join(dir, MANIFEST_FILE))) return { dir, root: dir, extracted: false };
+    if (!isDirectorySync(dir)) return undefined;
     const children = listSync(dir);
     const only = children.length === 1 ? children[0] : undefined;
     return { dir, root: only === undefined ? dir : join(dir, only), extracted: false };
