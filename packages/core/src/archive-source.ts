@@ -52,7 +52,7 @@ export class ArchiveSource {
   #seenNext = new Set<string>();
   #sourcesNext = new Set<string>();
   /** The manifest read from each extraction root, reused while the root stays the same. */
-  readonly #manifests = new Map<string, { manifest: Manifest }>();
+  readonly #manifests = new Map<string, Manifest>();
 
   /** @param options - cache folder, limits and integrity pins */
   constructor(options: ArchiveSourceOptions) {
@@ -96,13 +96,13 @@ export class ArchiveSource {
     try {
       const hashed = await this.#hash(source);
       sha256 = hashed.sha256;
-      cached = await this.cache.find(sha256);
+      cached = this.cache.find(sha256);
       if (cached === undefined && hashed.remembered) {
         // About to extract: hash the bytes that will be extracted, never trust a
         // remembered hash for them (the file may have been rewritten in place
         // with its old size and mtime).
         sha256 = (await this.#hash(source, true)).sha256;
-        cached = await this.cache.find(sha256);
+        cached = this.cache.find(sha256);
       }
     } catch (error) {
       return refused(source, '', wrap(source, error));
@@ -132,12 +132,12 @@ export class ArchiveSource {
       const root = await this.cache.realPathOf(cached.root);
       // an extraction never changes under its content hash: its files and manifest neither
       const key = `${cached.dir}\0${root}`;
-      let known = this.#manifests.get(key);
-      if (known === undefined) {
+      let manifest = this.#manifests.get(key);
+      if (manifest === undefined) {
         try {
           // no walk: an extraction never changes under its hash and holds no
           // symlink, so the loader needs one stat to find its entry point
-          known = { manifest: readManifestSync(root) };
+          manifest = readManifestSync(root);
         } catch (error) {
           return {
             ...base(source, root, fingerprint),
@@ -147,11 +147,11 @@ export class ArchiveSource {
             extracted: cached.extracted,
           };
         }
-        this.#manifests.set(key, known);
+        this.#manifests.set(key, manifest);
       }
       return {
         ...base(source, root, fingerprint),
-        manifest: known.manifest,
+        manifest,
         error: undefined,
         extracted: cached.extracted,
       };

@@ -128,7 +128,7 @@ export class ArchiveCache {
    */
   async ensure(zipPath: string, sha256: string, limits: ArchiveLimits): Promise<Extraction> {
     const target = join(this.dir, sha256);
-    const cached = await this.find(sha256);
+    const cached = this.find(sha256);
     if (cached !== undefined) return cached;
     // lease it first, so no other host's sweep removes it before this host's scan ends
     await this.#addLease(sha256, zipPath);
@@ -142,7 +142,7 @@ export class ArchiveCache {
     } catch (error) {
       await rm(temp, { recursive: true, force: true });
       // another host process renamed the same content into place first
-      const other = await this.find(sha256);
+      const other = this.find(sha256);
       if (other !== undefined) return other;
       throw writeError(zipPath, this.dir, error);
     }
@@ -152,13 +152,9 @@ export class ArchiveCache {
   /**
    * The extraction of an archive with this content hash, if there is one. A
    * directory by that name is complete: extractions are renamed into place.
+   * Synchronous: usually one system call, on paths the cache owns.
    */
-  find(sha256: string): Promise<Extraction | undefined> {
-    return Promise.resolve(this.#findSync(sha256));
-  }
-
-  /** {@link find}, synchronously: usually one system call, on paths the cache owns. */
-  #findSync(sha256: string): Extraction | undefined {
+  find(sha256: string): Extraction | undefined {
     const dir = join(this.dir, sha256);
     // the common case in one system call: the manifest at the extraction's root
     if (existsSync(join(dir, MANIFEST_FILE))) return { dir, root: dir, extracted: false };
