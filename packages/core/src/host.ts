@@ -94,14 +94,19 @@ export class PluginHost<T = unknown, M = PluginMeta> extends EventEmitter<Plugin
   }
 
   /**
-   * Every loaded plugin with its manifest, sorted by name. A snapshot: a later
-   * reload publishes a new array and leaves this one as it is. It is the
-   * registry's own array (no copy per call), typed `readonly` and not frozen,
-   * because V8 iterates frozen arrays markedly slower; copy it
-   * (`[...host.getAll()]`) before sorting or changing it.
+   * Every loaded plugin with its manifest, sorted by name, in a new array
+   * that belongs to the caller: sort it, filter it or truncate it, and no
+   * other caller (nor `get()`/`find()`) sees the change. A snapshot: a later
+   * reload publishes new entries and leaves this array as it is. The entries
+   * themselves are frozen and shared.
+   *
+   * @example
+   * ```ts
+   * const byPriority = host.getAll().sort((a, b) => b.manifest.meta.priority - a.manifest.meta.priority);
+   * ```
    */
-  getAll(): readonly PluginEntry<T, M>[] {
-    return this.#reloader.registry.entries;
+  getAll(): PluginEntry<T, M>[] {
+    return this.#reloader.registry.all();
   }
 
   /**

@@ -6,7 +6,6 @@ import {
   PluginHost,
   isAugmentError,
   type Logger,
-  type PluginEntry,
   type PluginFailure,
 } from '../src/index.js';
 import { makeTempDir, removeDir, writeFiles } from './helpers/fixtures.js';
@@ -485,22 +484,29 @@ describe('hot path', () => {
     expect(host.find(() => false)).toBeUndefined();
   });
 
-  it('hands out an array that is not frozen, whose changes do not reach get() or find()', async () => {
+  it('hands each caller an array of its own: sorting or truncating it changes nothing else', async () => {
     await writeFiles(root, {
-      ...inFolder('a', esmPlugin('a')),
-      ...inFolder('b', esmPlugin('b')),
+      ...inFolder('a', esmPlugin('a', undefined, { meta: { priority: 1 } })),
+      ...inFolder('b', esmPlugin('b', undefined, { meta: { priority: 3 } })),
+      ...inFolder('c', esmPlugin('c', undefined, { meta: { priority: 2 } })),
     });
     const host = makeHost();
     await host.reload();
-    const all = host.getAll();
-    // frozen arrays iterate markedly slower in V8: the hot path hands out a plain one
-    expect(Object.isFrozen(all)).toBe(false);
-    expect(host.getAll()).toBe(all);
-    const mutable = all as PluginEntry<Greeter>[];
-    mutable.reverse();
-    mutable.pop();
+    // what a JavaScript host writes naturally (the PRD's manifest has a priority)
+    const byPriority = host
+      .getAll()
+      .sort((x, y) => Number(y.manifest.meta['priority']) - Number(x.manifest.meta['priority']));
+    expect(byPriority.map((e) => e.manifest.name)).toEqual(['b', 'c', 'a']);
+    const other = host.getAll();
+    expect(other).not.toBe(byPriority);
+    expect(other.map((e) => e.manifest.name)).toEqual(['a', 'b', 'c']);
+    other.length = 1;
+    other.push(other[0]!);
+    expect(host.getAll().map((e) => e.manifest.name)).toEqual(['a', 'b', 'c']);
     expect(host.find(() => true)?.greet('x')).toBe('a greets x');
-    expect(host.get('a')?.plugin.greet('x')).toBe('a greets x');
+    expect(host.get('b')?.plugin.greet('x')).toBe('b greets x');
+    // the entries are shared and frozen: nobody can change what another caller reads
+    expect(host.getAll()[1]).toBe(host.get('b'));
     expect(Object.isFrozen(host.get('b'))).toBe(true);
   });
 });

@@ -17,7 +17,7 @@ const isGreeter = (p: unknown): p is Greeter => typeof (p as Greeter | null)?.gr
 // T comes from the type parameter, and also from the validator alone
 const typed = new PluginHost<Greeter>({ folder: './plugins', validator: isGreeter });
 expectTypeOf(typed.find(() => true)).toEqualTypeOf<Greeter | undefined>();
-expectTypeOf(typed.getAll()).toEqualTypeOf<readonly PluginEntry<Greeter>[]>();
+expectTypeOf(typed.getAll()).toEqualTypeOf<PluginEntry<Greeter>[]>();
 expectTypeOf(typed.get('x')).toEqualTypeOf<PluginEntry<Greeter> | undefined>();
 expectTypeOf(typed.getFailures()).toEqualTypeOf<readonly PluginFailure[]>();
 expectTypeOf(typed.reload()).toEqualTypeOf<Promise<ReloadReport>>();
