@@ -51,6 +51,31 @@ await host.close();`,
     });
   });
 
+  it("hands each getAll() caller its own array: one caller's sort reaches no other", async () => {
+    const run = await runHost(
+      root,
+      `${SETUP}
+const sorted = host.getAll().sort((a, b) => (a.manifest.name < b.manifest.name ? 1 : -1));
+const truncated = host.getAll();
+truncated.length = 1;
+done({
+  sorted: sorted.map((e) => e.manifest.name),
+  truncated: truncated.map((e) => e.manifest.name),
+  after: host.getAll().map((e) => e.manifest.name),
+  find: host.find(() => true).greet(),
+});
+await host.close();`,
+      { kind },
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.result).toEqual({
+      sorted: ['stable', 'esm', 'cjs'],
+      truncated: ['cjs'],
+      after: ['cjs', 'esm', 'stable'],
+      find: 'cjs one',
+    });
+  });
+
   it('runs the new helper when only a helper file changes', async () => {
     const run = await runHost(
       root,
