@@ -1,3 +1,6 @@
+import { describeValue } from './internal/describe.js';
+import { markOwnError } from './internal/own-errors.js';
+
 /**
  * Every error code Augment can report, in one place. A shipped code never
  * changes meaning; `docs/errors.md` has a section (cause and fix) for each.
@@ -103,6 +106,7 @@ export class AugmentError extends Error {
     this.plugin = details.plugin;
     this.file = details.file;
     Object.defineProperty(this, BRAND, { value: true });
+    markOwnError(this);
   }
 }
 
@@ -139,28 +143,28 @@ export class ArchiveError extends AugmentError {
 
 /**
  * Tells whether a value is an error created by any copy of `@augment/core`.
+ * Never throws, whatever the value (a revoked Proxy, a throwing getter).
  *
  * @param value - anything, typically a caught error
  * @returns true when `value` is an {@link AugmentError}
  */
 export function isAugmentError(value: unknown): value is AugmentError {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    (value as Record<symbol, unknown>)[BRAND] === true
-  );
+  if (typeof value !== 'object' || value === null) return false;
+  try {
+    return (value as Record<symbol, unknown>)[BRAND] === true;
+  } catch {
+    return false;
+  }
 }
 
 /**
- * Describes an unknown thrown value in one line, for messages.
+ * Describes an unknown thrown value in one line, for messages. Never throws,
+ * whatever the value: `null`, a Symbol, `Object.create(null)`, a revoked
+ * Proxy, an object whose `message` or `toString` throws.
  *
  * @param error - anything that was thrown
- * @returns its message, or a string form of it
+ * @returns its message, or a string form of it, or a placeholder naming its type
  */
 export function describeError(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  if (typeof error === 'object' && error !== null && 'message' in error) {
-    return String(error.message);
-  }
-  return String(error);
+  return describeValue(error);
 }

@@ -2,11 +2,12 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import semverSatisfies from 'semver/functions/satisfies.js';
 import type { PluginCandidate } from './discovery.js';
-import { AugmentError, ERROR_CODES, LoadError, describeError, isAugmentError } from './errors.js';
+import { AugmentError, ERROR_CODES, LoadError, describeError } from './errors.js';
 import { detectFormat } from './format.js';
 import { entryFromWalk, entryInExtraction, isSingleModule } from './internal/entry-files.js';
 import type { DirFingerprint } from './internal/fingerprint.js';
 import { debug } from './internal/log.js';
+import { isOwnError } from './internal/own-errors.js';
 import { enableSourceMaps } from './internal/source-maps.js';
 import { withTimeout } from './internal/timeout.js';
 import { loadModule } from './loader.js';
@@ -22,6 +23,9 @@ export interface ScanContext {
   readonly formatCache: Map<string, unknown>;
 }
 
+/** Every StageError: `instanceof` on a caught value may run a Proxy's trap, membership never does. */
+const stageErrors = new WeakSet<object>();
+
 /** An error that knows at which stage it happened. */
 class StageError extends Error {
   constructor(
@@ -29,7 +33,12 @@ class StageError extends Error {
     readonly error: AugmentError,
   ) {
     super(error.message);
+    stageErrors.add(this);
   }
+}
+
+function isStageError(value: unknown): value is StageError {
+  return stageErrors.has(value as object);
 }
 
 /**
@@ -132,7 +141,7 @@ export async function loadCandidate<T, M>(
           options.loadTimeoutMs,
           () => timeoutError(name, 'onLoad', options.loadTimeoutMs),
         ).catch((error: unknown) => {
-          throw isAugmentError(error)
+          throw isOwnError(error)
             ? error
             : new LoadError(
                 ERROR_CODES.LOAD_HOOK,
@@ -144,7 +153,8 @@ export async function loadCandidate<T, M>(
     }
     return { entry };
   } catch (error) {
-    if (error instanceof StageError) {
+    // `error` may be anything a plugin threw: only total operations on it
+    if (isStageError(error)) {
       const stage = error.error.code === ERROR_CODES.LOAD_TIMEOUT ? 'timeout' : error.stage;
       return { failure: toFailure(source, name, stage, error.error) };
     }
@@ -173,8 +183,8 @@ async function atStage<R>(stage: FailureStage, work: () => Promise<R>): Promise<
   try {
     return await work();
   } catch (error) {
-    if (error instanceof StageError) throw error;
-    if (isAugmentError(error)) throw new StageError(stage, error);
+    if (isStageError(error)) throw error;
+    if (isOwnError(error)) throw new StageError(stage, error);
     throw error;
   }
 }
@@ -199,7 +209,7 @@ async function validateWith<V>(
   },
 ): Promise<void> {
   const threw = (error: unknown): AugmentError =>
-    isAugmentError(error)
+    isOwnError(error)
       ? error
       : new LoadError(
           ERROR_CODES.VALIDATE_THREW,
