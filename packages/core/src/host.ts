@@ -3,6 +3,7 @@ import { AugmentError, ERROR_CODES, describeError } from './errors.js';
 import type { PluginHostEvents, ReloadReason } from './events.js';
 import { debug, log } from './internal/log.js';
 import { enableSourceMaps } from './internal/source-maps.js';
+import { isThenable, settle } from './internal/thenable.js';
 import {
   resolveHostOptions,
   type PluginHostOptions,
@@ -233,7 +234,11 @@ export class PluginHost<T = unknown, M = PluginMeta> extends EventEmitter<Plugin
     return report;
   }
 
-  /** Calls each listener in turn; a throwing listener is logged and cannot abort a reload. */
+  /**
+   * Calls each listener in turn; a throwing listener is logged and cannot
+   * abort a reload. A listener may throw or reject with any value, and return
+   * any thenable (of any realm): its rejection is logged, never awaited.
+   */
   #emit<K extends keyof PluginHostEvents<T, M>>(name: K, ...args: PluginHostEvents<T, M>[K]): void {
     for (const listener of this.rawListeners(name) as ((...a: unknown[]) => unknown)[]) {
       const report = (error: unknown): void => {
@@ -244,8 +249,8 @@ export class PluginHost<T = unknown, M = PluginMeta> extends EventEmitter<Plugin
         );
       };
       try {
-        const result = listener.apply(this, args);
-        if (result instanceof Promise) result.catch(report);
+        const result: unknown = listener.apply(this, args);
+        if (isThenable(result)) settle(result).catch(report);
       } catch (error) {
         report(error);
       }

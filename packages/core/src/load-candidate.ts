@@ -96,7 +96,7 @@ export async function loadCandidate<T, M>(
       enableSourceMaps(name);
     }
     const started = performance.now();
-    const plugin = await atStage('import', () =>
+    const { value: plugin } = await atStage('import', () =>
       loadModule({
         entryPath,
         dir,

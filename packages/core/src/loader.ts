@@ -35,6 +35,16 @@ export interface LoadModuleOptions {
 }
 
 /**
+ * A plugin's export, boxed: a promise never adopts a box, so an export that
+ * is a promise or any thenable reaches the registry as the module's own
+ * value, neither awaited nor replaced by what it resolves to.
+ */
+export interface LoadedModule {
+  /** The plugin value: the module's own export. */
+  readonly value: unknown;
+}
+
+/**
  * Imports a plugin's entry point and returns the plugin value: for ESM the
  * `default` export when there is one, else the namespace object; for
  * CommonJS `module.exports`, or its `default` when `__esModule` is set (what
@@ -46,13 +56,19 @@ export interface LoadModuleOptions {
  * resolve hook passes on to the plugin's own imports. ESM is loaded with
  * `import()` of the file URL, CommonJS with `require()` only.
  *
+ * An export that is a promise or thenable is returned as it is (boxed), never
+ * awaited. An ES module that exports a function named `then` is another
+ * matter: `import()` itself treats its namespace as a thenable and calls that
+ * function. Such a module fails with `AUG_LOAD_IMPORT` once it calls back, or
+ * times out when it never does.
+ *
  * @param options - entry point, directory, format and timeout
- * @returns the plugin value
- * @throws {LoadError} `AUG_LOAD_IMPORT` when the module throws or fails to
- *   parse while being imported (with the original error as `cause`);
+ * @returns the plugin value, boxed
+ * @throws {LoadError} `AUG_LOAD_IMPORT` when the module throws (any value) or
+ *   fails to parse while being imported (with the original value as `cause`);
  *   `AUG_LOAD_TIMEOUT` when it does not settle within `timeoutMs`
  */
-export async function loadModule(options: LoadModuleOptions): Promise<unknown> {
+export async function loadModule(options: LoadModuleOptions): Promise<LoadedModule> {
   const { entryPath, dir, format, timeoutMs, onLate } = options;
   const label = options.label ?? dir;
   const failed = (cause: unknown): LoadError =>
@@ -93,7 +109,12 @@ export async function loadModule(options: LoadModuleOptions): Promise<unknown> {
           'function the host calls, or raise the load timeout.',
         { plugin: label, file: entryPath },
       ),
-    onLate,
+    onLate &&
+      ((outcome) => {
+        onLate(
+          outcome.status === 'fulfilled' ? { ...outcome, value: outcome.value.value } : outcome,
+        );
+      }),
   );
 }
 
@@ -114,7 +135,11 @@ export function releaseModule(dir: string, format: ModuleFormat): boolean {
   return format === 'cjs';
 }
 
-async function importEsm(entry: string, root: string, singleModule: boolean): Promise<unknown> {
+async function importEsm(
+  entry: string,
+  root: string,
+  singleModule: boolean,
+): Promise<LoadedModule> {
   const state = getLoaderState();
   let url = pathToFileURL(entry).href;
   if (state.esmImported.has(entry)) {
@@ -128,9 +153,29 @@ async function importEsm(entry: string, root: string, singleModule: boolean): Pr
   } else {
     state.esmImported.add(entry);
   }
-  const namespace = (await import(url)) as Record<string, unknown>;
-  return 'default' in namespace ? namespace['default'] : namespace;
+  const namespace: unknown = await import(url);
+  if (!isNamespace(namespace)) throw new Error(THEN_EXPORT);
+  const exports = namespace as Record<string, unknown>;
+  return { value: 'default' in exports ? exports['default'] : exports };
 }
+
+/**
+ * Whether `import()` gave a module namespace (tagged `Module`; test runners
+ * may hand out a Proxy of it), not what a `then` export resolved to. Never
+ * throws: that value may be anything.
+ */
+function isNamespace(value: unknown): boolean {
+  try {
+    return Object.prototype.toString.call(value) === '[object Module]';
+  } catch {
+    return false;
+  }
+}
+
+/** Why an ES module's `import()` resolved to something other than its namespace. */
+const THEN_EXPORT =
+  'the module exports a function named "then", so import() treated it as a promise and ' +
+  'resolved to what that function passed on instead of the module. Rename the "then" export';
 
 /** What {@link loaderParent} uses of a CommonJS module. */
 interface ParentModule {
@@ -165,7 +210,7 @@ function loaderParent(): ParentModule {
 /** The name the loader's parent module goes by (in a `Require stack`, for one). */
 const LOADER_ID = '[@augment/core plugin loader]';
 
-function requireCjs(entry: string, root: string): unknown {
+function requireCjs(entry: string, root: string): LoadedModule {
   const state = getLoaderState();
   // Purge on every load but the first, and also when someone else required the entry before.
   if (state.cjsLoaded.has(entry) || requireCache()[entry] !== undefined) purgeCjsModules(root);
@@ -178,15 +223,24 @@ function requireCjs(entry: string, root: string): unknown {
     // the shared parent must not keep old versions alive through its children
     loader.children.length = 0;
   }
-  if (
-    (typeof exports === 'object' || typeof exports === 'function') &&
-    exports !== null &&
-    (exports as { __esModule?: unknown }).__esModule &&
-    'default' in exports
-  ) {
-    return exports.default;
+  return { value: interopDefault(exports) };
+}
+
+/**
+ * `module.exports.default` when the module says `__esModule`, else
+ * `module.exports`. Reading an export that throws (a getter, a Proxy trap)
+ * keeps `module.exports` as it is: the validator then judges it.
+ */
+function interopDefault(exports: unknown): unknown {
+  if ((typeof exports !== 'object' && typeof exports !== 'function') || exports === null) {
+    return exports;
   }
-  return exports;
+  try {
+    const esModule = (exports as { __esModule?: unknown }).__esModule;
+    return esModule && 'default' in exports ? exports.default : exports;
+  } catch {
+    return exports;
+  }
 }
 
 /** The real path of `path`, or its resolved form when it cannot be resolved. */

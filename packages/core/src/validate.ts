@@ -1,4 +1,6 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
+import { describeValue } from './internal/describe.js';
+import { isThenable, settle } from './internal/thenable.js';
 import type { Validator } from './types.js';
 
 /** The outcome of running a validator: pass, or fail with a readable list of issues. */
@@ -14,7 +16,9 @@ export type ValidationOutcome =
  * The outcome is returned synchronously when the validator answers
  * synchronously (every type guard, most schemas): there is nothing to time
  * out then, and a scan of thousands of plugins saves a timer and a few
- * promises per plugin.
+ * promises per plugin. An answer that is a promise or any thenable (another
+ * realm's promise, a hand-made `{ then }`) is awaited like a native promise;
+ * whatever cannot be read as a passing result fails (fail closed).
  *
  * @param validator - type guard or Standard Schema
  * @param value - the plugin export or the manifest's `meta`
@@ -26,13 +30,13 @@ export function runValidator<T>(
   if (typeof validator === 'function') {
     // a plain-JavaScript host may pass an async guard: await what it returns
     const returned: unknown = validator(value);
-    if (returned instanceof Promise) {
-      return returned.then((passed: unknown) => guardOutcome(validator, passed));
+    if (isThenable(returned)) {
+      return settle(returned).then((passed) => guardOutcome(validator, passed));
     }
     return guardOutcome(validator, returned);
   }
-  const result = validator['~standard'].validate(value);
-  return result instanceof Promise ? result.then(schemaOutcome) : schemaOutcome(result);
+  const result: unknown = validator['~standard'].validate(value);
+  return isThenable(result) ? settle(result).then(schemaOutcome) : schemaOutcome(result);
 }
 
 function guardOutcome(guard: (value: unknown) => unknown, passed: unknown): ValidationOutcome {
@@ -40,13 +44,18 @@ function guardOutcome(guard: (value: unknown) => unknown, passed: unknown): Vali
     ? { ok: true }
     : {
         ok: false,
-        issues: `the type guard ${guard.name || '(anonymous)'} returned ${String(passed)}`,
+        issues: `the type guard ${guard.name || '(anonymous)'} returned ${describeValue(passed)}`,
       };
 }
 
-function schemaOutcome(result: StandardSchemaV1.Result<unknown>): ValidationOutcome {
-  if (result.issues === undefined) return { ok: true };
-  return { ok: false, issues: formatIssues(result.issues) };
+/** Reads a schema's result; throws (and so fails) when it is not a result object. */
+function schemaOutcome(result: unknown): ValidationOutcome {
+  if (typeof result !== 'object' || result === null) {
+    throw new TypeError(`the schema's validate() returned ${describeValue(result)}, not a result`);
+  }
+  const { issues } = result as StandardSchemaV1.Result<unknown>;
+  if (issues === undefined) return { ok: true };
+  return { ok: false, issues: formatIssues(issues) };
 }
 
 /** Formats Standard Schema issues as `path: message` lines joined by `; `. */

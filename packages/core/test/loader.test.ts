@@ -60,7 +60,9 @@ function load(
   format: ModuleFormat,
   extra: Partial<LoadModuleOptions> = {},
 ): Promise<unknown> {
-  return loadModule({ entryPath: join(dir, entry), dir, format, timeoutMs: 5000, ...extra });
+  return loadModule({ entryPath: join(dir, entry), dir, format, timeoutMs: 5000, ...extra }).then(
+    (loaded) => loaded.value,
+  );
 }
 
 /** The rejection of `promise`, which must reject. */
@@ -491,7 +493,7 @@ const entryPath = join(dir, 'index.cjs');
 const host = createRequire(join(root, 'host.cjs'))('./host.cjs');
 const reload = async (i) => {
   writeFileSync(join(dir, 'big.cjs'), 'module.exports = ' + JSON.stringify({ v: i, big: (i + ':').padEnd(100000, 'x') }));
-  const value = await esmBuild.loadModule({ entryPath, dir, format: 'cjs', timeoutMs: 1000 });
+  const { value } = await esmBuild.loadModule({ entryPath, dir, format: 'cjs', timeoutMs: 1000 });
   if (value.v !== i || host.use() !== value) throw new Error('stale version ' + value.v);
 };
 const heap = () => { for (let i = 0; i < 4; i++) globalThis.gc(); return process.memoryUsage().heapUsed; };
@@ -507,7 +509,7 @@ const values = [];
 for (let i = 0; i < 4; i++) {
   writeFileSync(join(esmDir, 'helper.mjs'), 'export const v = ' + i + ';');
   const build = i % 2 === 0 ? esmBuild : cjsBuild;
-  values.push(await build.loadModule({ entryPath: join(esmDir, 'index.mjs'), dir: esmDir, format: 'esm', timeoutMs: 1000 }));
+  values.push((await build.loadModule({ entryPath: join(esmDir, 'index.mjs'), dir: esmDir, format: 'esm', timeoutMs: 1000 })).value);
 }
 const state = globalThis[Symbol.for('augment.loader')];
 process.stdout.write(JSON.stringify({
