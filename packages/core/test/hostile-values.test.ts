@@ -206,6 +206,9 @@ describe('a hostile value thrown', () => {
     }
     const proxy = `${esmValues()}export default values.keep('proxy-export', values.make('trap-throwing-proxy'));\n`;
     await writeFiles(root, inFolder('proxy-export', esmPlugin('proxy-export', proxy)));
+    // reading module.exports.__esModule throws too: the export still reaches the validator
+    const cjsProxy = `${cjsValues()}module.exports = values.make('trap-throwing-proxy');\n`;
+    await writeFiles(root, inFolder('cjs-proxy-export', cjsPlugin('cjs-proxy-export', cjsProxy)));
     const report = await makeHost().reload();
     expect(report.added).toEqual(['good']);
     for (const kind of KINDS) {
@@ -213,8 +216,10 @@ describe('a hostile value thrown', () => {
       expect([kind, failure.stage, failure.code]).toEqual([kind, 'validate', 'AUG_VALIDATE_THREW']);
       expectSame(original(failure), values.kept(`getter-${kind}`), kind);
     }
-    const proxied = failureOf(report.failed, 'proxy-export');
-    expect([proxied.stage, proxied.code]).toEqual(['validate', 'AUG_VALIDATE_THREW']);
+    for (const name of ['proxy-export', 'cjs-proxy-export']) {
+      const proxied = failureOf(report.failed, name);
+      expect([name, proxied.stage, proxied.code]).toEqual([name, 'validate', 'AUG_VALIDATE_THREW']);
+    }
   });
 
   it('from onLoad (sync and async) fails at stage load', async () => {
