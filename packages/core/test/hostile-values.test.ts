@@ -409,6 +409,19 @@ describe('a thenable export', () => {
   });
 });
 
+describe('a type guard that returns a value that cannot be described', () => {
+  it('rejects the plugin (the guard did not return true), naming the value as best it can', async () => {
+    await writeFiles(root, inFolder('p', esmPlugin('p')));
+    const report = await makeHost({
+      validator: ((): unknown => values.make('null-prototype')) as unknown as (
+        p: unknown,
+      ) => p is unknown,
+    }).reload();
+    const failure = failureOf(report.failed, 'p');
+    expect([failure.stage, failure.code]).toEqual(['validate', 'AUG_VALIDATE_REJECTED']);
+  });
+});
+
 describe('a Standard Schema whose validate() returns a thenable', () => {
   const schemaOf = (validate: (value: unknown) => unknown): PluginHostOptions['validator'] =>
     ({ '~standard': { version: 1, vendor: 'test', validate } }) as PluginHostOptions['validator'];
