@@ -96,13 +96,14 @@ export class ArchiveSource {
     try {
       const hashed = await this.#hash(source);
       sha256 = hashed.sha256;
-      cached = this.cache.find(sha256);
+      // leased before it is looked up: no other host sweeps it from here on
+      cached = await this.cache.lookup(sha256);
       if (cached === undefined && hashed.remembered) {
         // About to extract: hash the bytes that will be extracted, never trust a
         // remembered hash for them (the file may have been rewritten in place
         // with its old size and mtime).
         sha256 = (await this.#hash(source, true)).sha256;
-        cached = this.cache.find(sha256);
+        cached = await this.cache.lookup(sha256);
       }
     } catch (error) {
       return refused(source, '', wrap(source, error));
@@ -139,6 +140,10 @@ export class ArchiveSource {
           // symlink, so the loader needs one stat to find its entry point
           manifest = readManifestSync(root);
         } catch (error) {
+          // a hit whose manifest went missing: extract it again, then read it
+          if (!cached.extracted && (await this.cache.repair(source, sha256, limits))) {
+            return await this.inspect(source);
+          }
           return {
             ...base(source, root, fingerprint),
             manifest: undefined,
@@ -162,6 +167,22 @@ export class ArchiveSource {
       return refused(source, fingerprint, wrapped);
     }
   };
+
+  /**
+   * Called when a plugin from an archive failed to load: when its extraction
+   * lost files (someone deleted or changed them), extracts it again, so the
+   * failure need not stand (see {@link ArchiveCache.repair}).
+   *
+   * @returns true when the extraction was damaged and is now complete again
+   */
+  async repair(candidate: PluginCandidate): Promise<boolean> {
+    const sha256 = candidate.fingerprint.slice('sha256:'.length);
+    try {
+      return await this.cache.repair(candidate.source, sha256, this.#options.limits);
+    } catch {
+      return false;
+    }
+  }
 
   /** Writes the hash index into the cache when this scan changed it. */
   async saveHashes(): Promise<void> {
@@ -195,13 +216,15 @@ export class ArchiveSource {
 
   /** The plugin's name for an integrity check, read without extracting anything. */
   async #nameFor(source: string, extracted: string | undefined): Promise<string> {
+    // an extraction that lost its manifest is not the archive's fault: read the archive then
+    const fromExtraction =
+      extracted === undefined ? undefined : await readManifest(extracted).catch(() => undefined);
     const manifest =
-      extracted !== undefined
-        ? await readManifest(extracted)
-        : parseManifest(
-            (await readArchiveManifest(source, this.#options.limits)).text,
-            `${source}!/plugin.manifest.json`,
-          );
+      fromExtraction ??
+      parseManifest(
+        (await readArchiveManifest(source, this.#options.limits)).text,
+        `${source}!/plugin.manifest.json`,
+      );
     return manifest.name;
   }
 }

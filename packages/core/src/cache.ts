@@ -1,22 +1,24 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, lstatSync, readFileSync, readdirSync } from 'node:fs';
-import { lstat, mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { existsSync, lstatSync, readdirSync } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve, sep } from 'node:path';
-import { extractArchive, type ArchiveLimits } from './archive.js';
+import { extractArchive, hashFile, inspectArchive, type ArchiveLimits } from './archive.js';
 import { ArchiveError, ERROR_CODES, describeError } from './errors.js';
-import { errorCode, realPath } from './internal/fs.js';
+import {
+  LEASES,
+  SWEEPS,
+  readLiveIntents,
+  waitForSweeps,
+  writeHeld,
+} from './internal/cache-leases.js';
+import { TEMP_PREFIX, TRASH_SUFFIX, sweepCache } from './internal/cache-sweep.js';
+import { holdsEntries } from './internal/extraction-check.js';
+import { realPath } from './internal/fs.js';
+import { readHashIndex, writeHashIndex } from './internal/hash-index.js';
 import { debug } from './internal/log.js';
 import { hashString } from './internal/string-hash.js';
 import { MANIFEST_FILE } from './manifest.js';
-
-const EXTRACTION_NAME = /^[0-9a-f]{64}$/;
-const TEMP_PREFIX = '.tmp-';
-const LEASES = '.leases';
-const HASHES = '.hashes.json';
-const HASHES_VERSION = 1;
-/** `.hashes.json.<pid>-<id>.<random>.tmp`, written by {@link ArchiveCache.writeHashes}. */
-const HASHES_TEMP = /^\.hashes\.json\.(\d+)-[0-9a-f]+\.[0-9a-f]+\.tmp$/;
 
 /** An archive's content hash, valid while its size, mtime and inode stay the same. */
 export interface ArchiveHash {
@@ -61,12 +63,56 @@ export interface Extraction {
 /**
  * The extraction cache of one host: one directory per archive content hash,
  * written to a temporary sibling and renamed into place, so no process ever
- * sees a half-extracted plugin. A lease file per host names the extractions it
- * serves from, so a sweep never removes what another live process uses.
+ * sees a half-extracted plugin.
+ *
+ * Several host processes may share the directory. What one of them uses (a
+ * hit it is about to load, an extraction in progress, what it serves) is
+ * never removed by another, through two kinds of records written atomically
+ * (temporary file + rename, so a reader sees a whole old or new record):
+ *
+ * - a **lease** per host, `.leases/<pid>-<id>.json`, naming the extractions
+ *   it uses. A host adds a name and writes the lease ({@link claim}) before
+ *   it looks the extraction up, so before it loads from it; the lease is
+ *   replaced by what the host still uses at the end of each scan.
+ * - a **sweep intent**, `.sweeps/<pid>-<id>.json`, naming the extractions a
+ *   sweep is about to remove, written before the sweep reads the leases a
+ *   second time ({@link sweep}).
+ *
+ * Races, and why they are safe:
+ * - Host A claims extraction X while host B sweeps. A writes its lease, then
+ *   reads the intents; B writes its intent, then reads the leases. One of
+ *   them sees the other's record: B sees A's lease and keeps X, or A sees B's
+ *   intent and waits until B is done, then looks X up again (and extracts it
+ *   again if B removed it). A lease written after B's first read of the
+ *   leases is thus always seen before B removes anything.
+ * - B removes X by renaming it to a `.tmp-…-<pid>-….trash` name first (one
+ *   atomic step), then deleting that: a loader sees the whole extraction or
+ *   none.
+ * - A extracts into `.tmp-<hash>-<pid>-…` while B sweeps: B removes a
+ *   temporary folder only when its process (pid in the name) is dead.
+ * - A process is SIGKILLed between writing a temporary lease or intent and
+ *   renaming it: the `<pid>-<id>.json.<hex>.tmp` file is removed once that
+ *   pid is dead. A lease of a dead process goes too.
+ * - A pid reused after a SIGKILL makes a dead process's lease look live: its
+ *   extractions stay longer (safe). An intent only counts for 10 s
+ *   (`INTENT_TTL_MS`), so a reused pid delays nobody for longer.
+ * - A lease being replaced while another process reads it: the rename makes
+ *   the reader see the old record or the new one.
+ * - A lease that cannot be written (read-only or full cache) leaves a cache
+ *   hit unprotected; extracting then fails anyway (`AUG_ARCHIVE_WRITE`).
+ *
+ * Not covered: processes that judge pids in different pid namespaces
+ * (containers sharing a volume) or on different machines (a network file
+ * system), and hosts of core versions without this protocol.
  */
 export class ArchiveCache {
   #idValue: string | undefined;
   #leased = new Set<string>();
+  /** Claims whose lease is being written, by extraction name. */
+  readonly #claims = new Map<string, Promise<void>>();
+  /** The lease write that runs next (it takes the names added until it starts). */
+  #queued: Promise<Set<string>> | undefined;
+  #writing: Promise<unknown> | undefined;
   /** The cache directory's real path, once resolved (see {@link realPathOf}). */
   #real: Promise<string> | undefined;
   #realKnown: string | undefined;
@@ -121,21 +167,62 @@ export class ArchiveCache {
   }
 
   /**
+   * Leases an extraction name for this host before it is used: adds it to the
+   * lease, writes the lease, and waits while a sweep that may have missed the
+   * lease is removing it. Afterwards no sweep removes that extraction until
+   * the lease drops it. Undefined when the name is leased already.
+   *
+   * @throws the file system's error when the lease cannot be written
+   */
+  claim(sha256: string): Promise<void> | undefined {
+    const pending = this.#claims.get(sha256);
+    if (pending !== undefined) return pending;
+    if (this.#leased.has(sha256)) return undefined;
+    this.#leased.add(sha256);
+    const claiming = this.#flushLease()
+      .then(async (intents) => {
+        if (intents.has(sha256)) await waitForSweeps(this.dir, sha256);
+      })
+      .catch((error: unknown) => {
+        this.#leased.delete(sha256);
+        throw error;
+      })
+      .finally(() => this.#claims.delete(sha256));
+    this.#claims.set(sha256, claiming);
+    return claiming;
+  }
+
+  /**
+   * {@link claim}, then {@link find}: the extraction of an archive with this
+   * content hash, leased, if there is one. A lease that cannot be written (a
+   * read-only cache) does not hide a hit; it leaves it unprotected.
+   */
+  async lookup(sha256: string): Promise<Extraction | undefined> {
+    const claiming = this.claim(sha256);
+    if (claiming !== undefined) {
+      await claiming.catch((error: unknown) => {
+        debug('could not lease %s in %s: %s', sha256, this.dir, describeError(error));
+      });
+    }
+    return this.find(sha256);
+  }
+
+  /**
    * Returns the extraction directory of an archive, extracting it first
-   * unless that content hash is already there.
+   * unless that content hash is already there. Leases it first.
    *
    * @throws {ArchiveError} when the archive is rejected (nothing is left behind)
    */
   async ensure(zipPath: string, sha256: string, limits: ArchiveLimits): Promise<Extraction> {
-    const target = join(this.dir, sha256);
+    try {
+      await this.claim(sha256);
+    } catch (error) {
+      throw writeError(zipPath, this.dir, error);
+    }
     const cached = this.find(sha256);
     if (cached !== undefined) return cached;
-    // lease it first, so no other host's sweep removes it before this host's scan ends
-    await this.#addLease(sha256, zipPath);
-    const temp = join(
-      this.dir,
-      `${TEMP_PREFIX}${sha256.slice(0, 16)}-${this.#id()}-${randomBytes(4).toString('hex')}`,
-    );
+    const target = join(this.dir, sha256);
+    const temp = this.#tempName(sha256, '');
     const { manifestRoot } = await extractArchive(zipPath, temp, limits);
     try {
       await rename(temp, target);
@@ -150,9 +237,52 @@ export class ArchiveCache {
   }
 
   /**
+   * Replaces the extraction of an archive that lost files (or had them
+   * changed) with a fresh one. Checks the archive's bytes against `sha256`
+   * and the extraction against the archive's entries first: an intact
+   * extraction, or an archive that changed since, is left alone.
+   *
+   * @returns true when the extraction was damaged and a complete one is now in place
+   * @throws {ArchiveError} when the fresh extraction fails
+   */
+  async repair(zipPath: string, sha256: string, limits: ArchiveLimits): Promise<boolean> {
+    const dir = join(this.dir, sha256);
+    try {
+      if ((await hashFile(zipPath)) !== sha256) return false;
+      if (holdsEntries(dir, (await inspectArchive(zipPath, limits)).entries)) return false;
+    } catch {
+      return false;
+    }
+    debug('extraction %s lost files; extracting %s again', dir, zipPath);
+    const temp = this.#tempName(sha256, '');
+    await extractArchive(zipPath, temp, limits);
+    const trash = this.#tempName(sha256, TRASH_SUFFIX);
+    const moved = await rename(dir, trash).then(
+      () => true,
+      () => false,
+    );
+    try {
+      await rename(temp, dir);
+    } catch (error) {
+      await rm(temp, { recursive: true, force: true });
+      // another host process put a fresh extraction in place first
+      if (this.find(sha256) === undefined) throw writeError(zipPath, this.dir, error);
+    }
+    if (moved) await rm(trash, { recursive: true, force: true }).catch(() => undefined);
+    return true;
+  }
+
+  /** `.tmp-<hash>-<pid>-<id>-<random>`: the pid lets a sweep tell a live extraction from a leftover. */
+  #tempName(sha256: string, suffix: string): string {
+    const random = randomBytes(4).toString('hex');
+    return join(this.dir, `${TEMP_PREFIX}${sha256.slice(0, 16)}-${this.#id()}-${random}${suffix}`);
+  }
+
+  /**
    * The extraction of an archive with this content hash, if there is one. A
    * directory by that name is complete: extractions are renamed into place.
-   * Synchronous: usually one system call, on paths the cache owns.
+   * Synchronous: usually one system call, on paths the cache owns. Lease the
+   * name first ({@link claim}, or use {@link lookup}).
    */
   find(sha256: string): Extraction | undefined {
     const dir = join(this.dir, sha256);
@@ -173,79 +303,46 @@ export class ArchiveCache {
    * that had that hash; before extracting, the archive is hashed again.
    */
   readHashes(): Map<string, ArchiveHash> {
-    const hashes = new Map<string, ArchiveHash>();
-    let data: unknown;
-    try {
-      data = JSON.parse(readFileSync(join(this.dir, HASHES), 'utf8'));
-    } catch {
-      return hashes;
-    }
-    if (typeof data !== 'object' || data === null) return hashes;
-    const { version, archives } = data as { version?: unknown; archives?: unknown };
-    if (version !== HASHES_VERSION || typeof archives !== 'object' || archives === null) {
-      return hashes;
-    }
-    for (const [path, value] of Object.entries(archives)) {
-      if (!Array.isArray(value) || value.length !== 4) continue;
-      const [size, mtimeMs, ino, sha256] = value as unknown[];
-      if (
-        typeof size === 'number' &&
-        typeof mtimeMs === 'number' &&
-        typeof ino === 'number' &&
-        typeof sha256 === 'string' &&
-        EXTRACTION_NAME.test(sha256)
-      ) {
-        hashes.set(path, { size, mtimeMs, ino, sha256 });
-      }
-    }
-    return hashes;
+    return readHashIndex(this.dir);
   }
 
   /** Writes the archive hashes for the next start, atomically (temporary file + rename). */
   async writeHashes(hashes: ReadonlyMap<string, ArchiveHash>): Promise<void> {
-    const archives: Record<string, [number, number, number, string]> = {};
-    for (const [path, { size, mtimeMs, ino, sha256 }] of hashes) {
-      archives[path] = [size, mtimeMs, ino, sha256];
-    }
-    await mkdir(this.dir, { recursive: true });
-    const file = join(this.dir, HASHES);
-    const temp = `${file}.${this.#id()}.${randomBytes(4).toString('hex')}.tmp`;
-    await writeFile(temp, JSON.stringify({ version: HASHES_VERSION, archives }));
-    await rename(temp, file).catch(async (error: unknown) => {
-      await rm(temp, { force: true });
-      throw error;
-    });
+    await writeHashIndex(this.dir, this.#id(), hashes);
   }
 
-  /** Records the extraction directories this host serves from (its lease). */
+  /** Records the extraction directories this host serves from (its lease), replacing the last. */
   async lease(dirs: Iterable<string>): Promise<void> {
     this.#leased = this.#namesOf(dirs);
-    await this.#writeLease();
+    await this.#flushLease();
   }
 
-  async #addLease(sha256: string, zipPath: string): Promise<void> {
-    if (this.#leased.has(sha256)) return;
-    this.#leased.add(sha256);
-    try {
-      await this.#writeLease();
-    } catch (error) {
-      throw writeError(zipPath, this.dir, error);
-    }
+  /**
+   * Writes the lease with every name added so far; resolves with the names
+   * the live sweep intents held right after it was written. Concurrent calls
+   * share one write.
+   */
+  #flushLease(): Promise<Set<string>> {
+    this.#queued ??= (async () => {
+      await this.#writing?.catch(() => undefined);
+      // names added from now on need the next write
+      this.#queued = undefined;
+      const write = writeHeld(this.#leaseFile(), this.#leased);
+      this.#writing = write;
+      await write;
+      return readLiveIntents(this.dir);
+    })();
+    return this.#queued;
   }
 
-  /** Writes the lease atomically (temporary file + rename): a reader never sees half of it. */
-  async #writeLease(): Promise<void> {
-    const folder = join(this.dir, LEASES);
-    await mkdir(folder, { recursive: true });
-    const file = join(folder, `${this.#id()}.json`);
-    const temp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
-    await writeFile(temp, JSON.stringify({ pid: process.pid, extractions: [...this.#leased] }));
-    await rename(temp, file);
+  #leaseFile(): string {
+    return join(this.dir, LEASES, `${this.#id()}.json`);
   }
 
   /** Removes this host's lease. */
   async release(): Promise<void> {
-    await rm(join(this.dir, LEASES, `${this.#id()}.json`), { force: true });
+    await Promise.allSettled([this.#queued, this.#writing]);
+    await rm(this.#leaseFile(), { force: true });
   }
 
   /**
@@ -257,57 +354,15 @@ export class ArchiveCache {
    */
   async sweep(keep: Iterable<string>): Promise<string[]> {
     const kept = this.#namesOf(keep);
-    let names: string[];
-    try {
-      names = await readdir(this.dir);
-    } catch {
-      return [];
-    }
-    const extractions = await this.#liveLeases();
-    for (const name of extractions) kept.add(name);
-    const removed: string[] = [];
-    for (const name of names) {
-      // a hash index being written by a process that died before renaming it
-      const index = HASHES_TEMP.exec(name);
-      if (index !== null) {
-        if (!isAlive(Number(index[1]))) await rm(join(this.dir, name), { force: true });
-        continue;
-      }
-      const isTemp = name.startsWith(TEMP_PREFIX);
-      if (!isTemp && !EXTRACTION_NAME.test(name)) continue;
-      if (kept.has(name)) continue;
-      // a temporary directory belongs to an extraction in progress while its process lives
-      if (isTemp && isAlive(Number(name.split('-')[2]))) continue;
-      const path = join(this.dir, name);
-      const stats = await lstat(path).catch(() => undefined);
-      if (stats === undefined || !stats.isDirectory()) continue;
-      await rm(path, { recursive: true, force: true });
-      removed.push(name);
-      debug('removed unused extraction %s', path);
-    }
-    return removed;
-  }
-
-  /** The extractions named by the leases of other live hosts; removes dead leases. */
-  async #liveLeases(): Promise<Set<string>> {
-    const folder = join(this.dir, LEASES);
-    const extractions = new Set<string>();
-    let files: string[];
-    try {
-      files = await readdir(folder);
-    } catch {
-      return extractions;
-    }
-    for (const file of files) {
-      if (!file.endsWith('.json') || file === `${this.#id()}.json`) continue;
-      const lease = await readLease(join(folder, file));
-      if (lease === undefined || !isAlive(lease.pid)) {
-        await rm(join(folder, file), { force: true });
-        continue;
-      }
-      for (const name of lease.extractions) extractions.add(name);
-    }
-    return extractions;
+    for (const name of this.#leased) kept.add(name);
+    return sweepCache({
+      dir: this.dir,
+      kept,
+      ownLease: `${this.#id()}.json`,
+      intentFile: join(this.dir, SWEEPS, `${this.#id()}.json`),
+      isLeased: (name) => this.#leased.has(name),
+      trashPath: (name) => this.#tempName(name, TRASH_SUFFIX),
+    });
   }
 }
 
@@ -317,31 +372,6 @@ function writeError(zipPath: string, cacheDir: string, error: unknown): ArchiveE
     `Plugin archive ${zipPath} could not be extracted into the cache ${cacheDir}: ${describeError(error)}. Make cacheDir a writable folder with free space.`,
     { file: zipPath, cause: error },
   );
-}
-
-async function readLease(
-  file: string,
-): Promise<{ pid: number; extractions: string[] } | undefined> {
-  try {
-    const data = JSON.parse(await readFile(file, 'utf8')) as unknown;
-    if (typeof data !== 'object' || data === null) return undefined;
-    const { pid, extractions } = data as { pid?: unknown; extractions?: unknown };
-    if (typeof pid !== 'number' || !Array.isArray(extractions)) return undefined;
-    return { pid, extractions: extractions.filter((e): e is string => typeof e === 'string') };
-  } catch {
-    return undefined;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return errorCode(error) === 'EPERM';
-  }
 }
 
 function isDirectorySync(path: string): boolean {

@@ -267,7 +267,16 @@ export class Reloader<T, M> {
     if (sticky !== undefined && sticky.fingerprint === candidate.fingerprint) {
       return { candidate, failure: sticky.failure };
     }
-    const result = await loadCandidate(candidate, this.options, context);
+    let result = await loadCandidate(candidate, this.options, context);
+    // A failure caused by an extraction's files going missing is not the
+    // archive's: the extraction is checked against the archive, extracted
+    // again when damaged, and the plugin loaded once more. Only a failure from
+    // a complete extraction stands for that archive content.
+    if ('failure' in result && candidate.origin === 'archive') {
+      if (await this.#archives.repair(candidate)) {
+        result = await loadCandidate(candidate, this.options, context);
+      }
+    }
     if ('failure' in result) {
       this.#sticky.set(candidate.source, {
         fingerprint: candidate.fingerprint,
