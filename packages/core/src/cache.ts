@@ -314,7 +314,13 @@ export class ArchiveCache {
   /** Records the extraction directories this host serves from (its lease), replacing the last. */
   async lease(dirs: Iterable<string>): Promise<void> {
     this.#leased = this.#namesOf(dirs);
-    await this.#flushLease();
+    try {
+      await this.#flushLease();
+    } catch (error) {
+      // the file holds an older lease: claim every name again before using it
+      this.#leased = new Set();
+      throw error;
+    }
   }
 
   /**
