@@ -6,31 +6,31 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import * as fsp from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ZipFile } from 'yazl';
 import { ArchiveCache } from '../src/cache.js';
-import { PluginHost, type PluginHostOptions } from '../src/index.js';
+import { PluginHost, type PluginHostOptions, type ReloadReport } from '../src/index.js';
 import { makeTempDir, removeDir } from './helpers/fixtures.js';
 import { esmPlugin, type PluginFiles } from './helpers/plugins.js';
 
 /** Hooks into the cache's file system calls (the real calls run first). */
 const hooks = vi.hoisted(() => ({
-  /** Runs once, after a `readdir` of a `.leases` folder, before its result is used. */
-  afterLeasesListed: undefined as (() => Promise<void>) | undefined,
+  /** Runs after every `readdir`, before its result is used. */
+  afterListed: undefined as ((dir: string) => Promise<void>) | undefined,
   /** Runs once instead of finishing a `writeFile` into a `.leases` folder. */
   failLeaseWrite: undefined as Error | undefined,
+  /** Runs after every `readFile`, before its result is used. */
+  afterRead: undefined as ((file: string) => void) | undefined,
+  /** A `readFile` of a path ending so fails with EMFILE. */
+  failRead: undefined as string | undefined,
 }));
 
 vi.mock('node:fs/promises', async (importOriginal) => {
   const actual = await importOriginal<typeof import('node:fs/promises')>();
   const readdir = async (...args: Parameters<typeof actual.readdir>): Promise<unknown> => {
     const listed = await actual.readdir(...args);
-    const hook = hooks.afterLeasesListed;
-    if (hook !== undefined && String(args[0]).endsWith('.leases')) {
-      hooks.afterLeasesListed = undefined;
-      await hook();
-    }
+    await hooks.afterListed?.(String(args[0]));
     return listed;
   };
   const writeFile = async (...args: Parameters<typeof actual.writeFile>): Promise<void> => {
@@ -43,7 +43,16 @@ vi.mock('node:fs/promises', async (importOriginal) => {
     }
     await actual.writeFile(...args);
   };
-  const mocked = { ...actual, readdir, writeFile };
+  const readFile = async (...args: Parameters<typeof actual.readFile>): Promise<unknown> => {
+    const failing = hooks.failRead;
+    if (failing !== undefined && typeof args[0] === 'string' && args[0].endsWith(failing)) {
+      throw Object.assign(new Error('too many open files'), { code: 'EMFILE' });
+    }
+    const read = await actual.readFile(...args);
+    if (typeof args[0] === 'string') hooks.afterRead?.(args[0]);
+    return read;
+  };
+  const mocked = { ...actual, readdir, writeFile, readFile };
   return { ...mocked, default: mocked };
 });
 
@@ -60,8 +69,10 @@ beforeEach(async () => {
   cacheDir = join(root, 'cache');
 });
 afterEach(async () => {
-  hooks.afterLeasesListed = undefined;
+  hooks.afterListed = undefined;
   hooks.failLeaseWrite = undefined;
+  hooks.failRead = undefined;
+  hooks.afterRead = undefined;
   await Promise.all(hosts.splice(0).map((h) => h.close()));
   await removeDir(root);
 });
@@ -135,13 +146,66 @@ describe('a cache shared by several hosts', () => {
     await fsp.rm(join(root, 'b', 'p.zip'));
     // host b has read the leases (none names the extraction) when host a loads it
     const staying = makeHost(join(root, 'a'));
-    hooks.afterLeasesListed = async () => {
+    let fired = false;
+    hooks.afterListed = async (dir) => {
+      if (fired || !dir.endsWith('.leases')) return;
+      fired = true;
       expect((await staying.reload()).added).toEqual(['p']);
     };
     expect((await leaving.reload()).removed).toEqual(['p']);
-    expect(hooks.afterLeasesListed).toBeUndefined();
+    expect(fired).toBe(true);
     expect(existsSync(join(cacheDir, hash, 'lib.mjs'))).toBe(true);
     expect((await staying.reload()).unchanged).toEqual(['p']);
+  });
+
+  it('makes a host that leases what a sweep is removing wait, then extract it again', async () => {
+    const hash = await zipPlugin(join(root, 'a'), 'p.zip', twoModules('p'));
+    await zipPlugin(join(root, 'b'), 'p.zip', twoModules('p'));
+    const leaving = makeHost(join(root, 'b'));
+    await leaving.reload();
+    await fsp.rm(join(root, 'b', 'p.zip'));
+    const staying = makeHost(join(root, 'a'));
+    // host b has announced the removal and read the leases a second time
+    // (none names the extraction) when host a leases it and reads the intents
+    let listings = 0;
+    let staid: Promise<ReloadReport> | undefined;
+    let sawIntents = (): void => undefined;
+    const seen = new Promise<void>((resolve) => (sawIntents = resolve));
+    hooks.afterRead = (file) => {
+      if (staid !== undefined && file.includes(`${sep}.sweeps${sep}`)) sawIntents();
+    };
+    hooks.afterListed = async (dir) => {
+      if (staid !== undefined || !dir.endsWith('.leases') || ++listings < 2) return;
+      staid = staying.reload();
+      await seen;
+    };
+    expect((await leaving.reload()).removed).toEqual(['p']);
+    const report = await staid;
+    expect(report).toMatchObject({ added: ['p'], failed: [] });
+    expect(report?.extracted).toEqual([join(root, 'a', 'p.zip')]);
+    expect(staying.get('p')?.plugin.greet('you')).toBe('p greets you');
+    expect(existsSync(join(cacheDir, hash, 'lib.mjs'))).toBe(true);
+  });
+
+  it('removes no extraction while a lease cannot be read', async () => {
+    const folder = join(root, 'plugins');
+    const hash = await zipPlugin(folder, 'p.zip', esmPlugin('p'));
+    const host = makeHost(folder);
+    await host.reload();
+    // another live process's lease, unreadable for now (EMFILE)
+    const other = `${process.ppid}-ab12cd34.json`;
+    await fsp.writeFile(
+      join(cacheDir, '.leases', other),
+      JSON.stringify({ pid: process.ppid, extractions: [] }),
+    );
+    hooks.failRead = other;
+    await fsp.rm(join(folder, 'p.zip'));
+    expect((await host.reload()).removed).toEqual(['p']);
+    expect(existsSync(join(cacheDir, hash))).toBe(true);
+    expect(existsSync(join(cacheDir, '.leases', other))).toBe(true);
+    hooks.failRead = undefined;
+    await host.reload();
+    expect(existsSync(join(cacheDir, hash))).toBe(false);
   });
 
   it('sweeps temporary lease files of dead processes, and keeps those of live ones', async () => {
