@@ -8,6 +8,7 @@ import { describeError } from '../errors.js';
 import {
   INTENT_TTL_MS,
   isAlive,
+  readLiveIntents,
   readLiveLeases,
   writeHeld,
   type LiveLeases,
@@ -40,7 +41,7 @@ export interface SweepContext {
 
 /**
  * Removes the extractions nothing uses, temporary folders of dead processes,
- * trash, and hash index files dead processes left. An extraction is first
+ * trash, and hash index files, leases and sweep intents dead processes left. An extraction is first
  * renamed to trash (see {@link moveToTrash}).
  *
  * @returns the names removed
@@ -54,6 +55,8 @@ export async function sweepCache(context: SweepContext): Promise<string[]> {
     return [];
   }
   const leases = await readLiveLeases(dir, context.ownLease);
+  // removes the intents of sweeps cut short by a crash
+  await readLiveIntents(dir);
   const unused: string[] = [];
   const garbage: string[] = [];
   for (const name of names) {
