@@ -11,10 +11,11 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { ZipFile } from 'yazl';
+import { ArchiveCache } from '../../src/cache.js';
 import { CORE_ESM } from '../helpers/child.js';
 import { makeTempDir, removeDir } from '../helpers/fixtures.js';
 
@@ -35,18 +36,35 @@ interface Built {
 
 /** The files of one plugin version: several modules and folders, so a removal takes a while. */
 function pluginFiles(name: string, version: string): Record<string, string> {
-  const files: Record<string, string> = {
-    'plugin.manifest.json': JSON.stringify({ name, version, entryPoint: './index.mjs', meta: {} }),
-    'index.mjs': [
-      `import { readFileSync } from 'node:fs';`,
-      `import { word } from './lib/word.mjs';`,
-      `export default { greet: () => word + JSON.parse(readFileSync(new URL('./data/v.json', import.meta.url), 'utf8')).v };`,
-    ].join('\n'),
-    'lib/word.mjs': `export const word = ${JSON.stringify(`${name}@`)};\n`,
-    'data/v.json': JSON.stringify({ v: version }),
-  };
+  const word = JSON.stringify(`${name}@`);
+  // the last plugin is CommonJS, and requires its second module only when called
+  const files: Record<string, string> =
+    name === NAMES.at(-1)
+      ? {
+          'plugin.manifest.json': manifest(name, version, './index.cjs'),
+          'index.cjs': [
+            `const { readFileSync } = require('node:fs');`,
+            `const { join } = require('node:path');`,
+            `module.exports = { greet: () => require('./lib/word.cjs').word + JSON.parse(readFileSync(join(__dirname, 'data/v.json'), 'utf8')).v };`,
+          ].join('\n'),
+          'lib/word.cjs': `exports.word = ${word};\n`,
+        }
+      : {
+          'plugin.manifest.json': manifest(name, version, './index.mjs'),
+          'index.mjs': [
+            `import { readFileSync } from 'node:fs';`,
+            `import { word } from './lib/word.mjs';`,
+            `export default { greet: () => word + JSON.parse(readFileSync(new URL('./data/v.json', import.meta.url), 'utf8')).v };`,
+          ].join('\n'),
+          'lib/word.mjs': `export const word = ${word};\n`,
+        };
+  files['data/v.json'] = JSON.stringify({ v: version });
   for (let i = 0; i < 12; i += 1) files[`assets/${i}/file-${i}.txt`] = `${name} ${version} ${i}\n`;
   return files;
+}
+
+function manifest(name: string, version: string, entryPoint: string): string {
+  return JSON.stringify({ name, version, entryPoint, meta: {} });
 }
 
 async function buildZip(dir: string, name: string, version: string): Promise<Built> {
@@ -265,6 +283,17 @@ it(`serves every file of every plugin while ${PROCESSES} processes share one cac
   const context = `seed ${SEED}, ${ROUNDS} rounds, ${outcome.kills} kills (rerun with AUGMENT_CHAOS_SEED=${SEED} AUGMENT_CHAOS_RUNS=${ROUNDS}; kill timing varies)`;
   expect(outcome.problems, context).toEqual([]);
   expect(outcome.ends, context).toHaveLength(PROCESSES);
-  for (const end of outcome.ends)
+  for (const end of outcome.ends) {
     expect(end.served, `${context}, process ${end.slot}`).toEqual(end.expected);
+  }
+  // every host is gone: one more sweep leaves nothing of them behind
+  await new ArchiveCache(cacheDir).sweep([]);
+  const left = (await readdir(cacheDir)).filter((n) => n !== '.hashes.json');
+  expect(
+    left.filter((n) => n !== '.leases' && n !== '.sweeps'),
+    context,
+  ).toEqual([]);
+  for (const folder of ['.leases', '.sweeps']) {
+    expect(await readdir(join(cacheDir, folder)).catch(() => []), context).toEqual([]);
+  }
 }, 600_000);
