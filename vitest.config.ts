@@ -10,8 +10,13 @@ export default defineConfig({
       'test/consumer/**/*.test.ts',
     ],
     setupFiles: ['packages/core/test/setup/no-warnings.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // Generous, for a machine whose cores are busy with other work: a test
+    // that spawns Node processes may take several times as long there. Tests
+    // wait for events, never for a fixed time, so a long limit only slows a
+    // failing test down. Child processes get less (core's runHost: 45 s), so
+    // that a hang fails with the child's output; heavier tests set their own.
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
     server: {
       deps: {
         // Built packages and plugin fixtures are imported by Node itself, not by

@@ -9,6 +9,13 @@ const coreRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const CORE_ESM = pathToFileURL(join(coreRoot, 'dist/index.js')).href;
 export const CORE_CJS = join(coreRoot, 'dist/index.cjs');
 
+/**
+ * How long a child process may run by default before it is killed: generous
+ * for a loaded machine (a host script takes well under a second), and below
+ * the test timeout of vitest.config.ts, so a hang fails with the child's output.
+ */
+export const CHILD_TIMEOUT_MS = 45_000;
+
 /** The kind of host script: an ES module that imports core, or a CommonJS one that requires it. */
 export type HostKind = 'esm' | 'cjs';
 
@@ -56,7 +63,7 @@ export async function runHost(
   return runNode(
     [...(options.nodeArgs ?? []), file],
     dir,
-    options.timeoutMs ?? 60_000,
+    options.timeoutMs ?? CHILD_TIMEOUT_MS,
     options.env,
   );
 }
@@ -65,7 +72,7 @@ export async function runHost(
 export function runNode(
   args: string[],
   cwd: string,
-  timeoutMs = 60_000,
+  timeoutMs = CHILD_TIMEOUT_MS,
   env?: NodeJS.ProcessEnv,
 ): Promise<ChildResult> {
   return new Promise((resolvePromise, reject) => {

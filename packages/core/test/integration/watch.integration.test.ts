@@ -14,7 +14,7 @@ afterEach(async () => {
 
 const WAIT_FOR = `
 const waitFor = async (what, test) => {
-  const until = Date.now() + 10_000;
+  const until = Date.now() + 20_000;
   while (!test()) {
     if (Date.now() > until) throw new Error('timed out waiting for ' + what);
     await sleep(20);
@@ -47,7 +47,7 @@ const first = host.get('first').plugin.greet('me');
 await host.close();
 done({ second, first, failure: [failure.name, failure.stage, failure.code], reasons: [...new Set(reasons)] });
 // nothing else keeps the event loop alive: the process must exit by itself`,
-      { kind, timeoutMs: 30_000 },
+      { kind, timeoutMs: 45_000 },
     );
     expect(run.code, run.stderr).toBe(0);
     expect(run.result).toEqual({
