@@ -1,7 +1,7 @@
 import { rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   PluginHost,
   isAugmentError,
@@ -10,6 +10,7 @@ import {
 } from '../src/index.js';
 import { makeTempDir, removeDir, writeFiles } from './helpers/fixtures.js';
 import { cjsPlugin, esmPlugin, inFolder } from './helpers/plugins.js';
+import { WAIT, markerCount, markerSource, nextTurn } from './helpers/wait.js';
 
 interface Greeter {
   greet(who: string): string;
@@ -343,14 +344,19 @@ describe('reload', () => {
         'slow',
         esmPlugin(
           'slow',
-          `await new Promise((r) => setTimeout(r, 300));\nexport default { greet: () => 'late' };`,
+          `await new Promise((r) => setTimeout(r, 300));\n${markerSource('slow-settled')}\nexport default { greet: () => 'late' };`,
         ),
       ),
     );
+    const settled = markerCount('slow-settled');
     const host = makeHost({ loadTimeoutMs: 50 });
     const report = await host.reload();
     expect(report.failed.map((f) => [f.stage, f.code])).toEqual([['timeout', 'AUG_LOAD_TIMEOUT']]);
-    await new Promise((r) => setTimeout(r, 400));
+    // wait until the import has settled late, then one more turn for the host to see it
+    await vi.waitFor(() => {
+      expect(markerCount('slow-settled')).toBe(settled + 1);
+    }, WAIT);
+    await nextTurn();
     expect(host.get('slow')).toBeUndefined();
     expect(host.getAll()).toEqual([]);
   });
