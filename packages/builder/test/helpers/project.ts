@@ -102,6 +102,26 @@ export async function linkTypeScript(dir: string): Promise<void> {
   await symlink(join(repoRoot, 'node_modules/@types/node'), join(dir, 'node_modules/@types/node'));
 }
 
+/** How long a test waits for something that should happen (a rebuild, a file), on a busy machine too. */
+export const WAIT_MS = 30_000;
+
+/**
+ * Polls `condition` every 25 ms until it holds; fails after `timeoutMs`
+ * naming `what`. For waiting on an outcome instead of sleeping a fixed time.
+ */
+export async function waitFor(
+  what: string,
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs = WAIT_MS,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(25);
+  }
+}
+
 /** Links test/fixtures/slow-typescript as `<dir>/node_modules/typescript`: its tsc writes `tsc.pid` and waits a minute. */
 export async function linkSlowTypeScript(dir: string): Promise<void> {
   await mkdir(join(dir, 'node_modules'), { recursive: true });
