@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { build, isBuildError, parseDiagnostics, typecheck } from '../src/index.js';
 import { startTypecheck } from '../src/typecheck.js';
 import {
+  WAIT_MS,
   createProject,
   linkSlowTypeScript,
   makeTempDir,
@@ -12,6 +13,9 @@ import {
   slowTscRunning,
   writeFiles,
 } from './helpers/project.js';
+
+// A real tsc takes ~10 s on a loaded machine, and a test may run it twice.
+vi.setConfig({ testTimeout: 120_000 });
 
 let dir: string;
 
@@ -101,7 +105,7 @@ describe('startTypecheck()', () => {
     await linkSlowTypeScript(dir);
     const check = startTypecheck(dir);
     // wait until tsc runs (it writes tsc.pid), then cancel
-    expect(await slowTscRunning(dir, 10_000)).toBe(true);
+    expect(await slowTscRunning(dir, WAIT_MS)).toBe(true);
     await check.cancel();
     expect(await slowTscRunning(dir, 0)).toBe(false);
     await expect(check.cancel()).resolves.toBeUndefined();
