@@ -18,7 +18,7 @@ import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { readShellCommands, readTitledBlocks } from './guide-blocks.js';
 import {
   GuideShell,
@@ -50,6 +50,8 @@ const UNREACHABLE_REGISTRY = 'http://127.0.0.1:9/';
 
 const INSTALL = 120_000;
 const BUILD = 90_000;
+// The steps without a limit of their own run npx or node, slow on a loaded machine.
+vi.setConfig({ testTimeout: INSTALL });
 
 let root: string;
 const tarballs = new Map<string, string>();

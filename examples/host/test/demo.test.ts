@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const DEMO = join(REPO, 'examples/host/dist/main.js');
@@ -33,6 +33,8 @@ const START_MS = 90_000;
 const RELOAD_MS = 30_000;
 /** Bound on a clean exit after SIGINT. */
 const EXIT_MS = 20_000;
+// A test may wait for the start, a reload and the exit, each to its bound.
+vi.setConfig({ testTimeout: 2 * START_MS + RELOAD_MS + EXIT_MS });
 
 /** Each workspace the demo needs, with a file its build writes. */
 const BUILT = [

@@ -49,7 +49,7 @@ async function answer(given: GivenOptions, steps: readonly Step[]) {
   let seen = 0;
   for (const [question, keys] of steps) {
     for (let waited = 0; terminal.text().indexOf(question, seen) === -1; waited += 5) {
-      if (waited > 5_000) throw new Error(`"${question}" was not asked:\n${terminal.text()}`);
+      if (waited > 20_000) throw new Error(`"${question}" was not asked:\n${terminal.text()}`);
       await sleep(5);
     }
     seen = terminal.text().indexOf(question, seen) + question.length;
