@@ -1,10 +1,11 @@
 // Bugs found in review of the first core slice; each test failed before its fix.
 import { chmod, mkdir, rename, rm, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import { PluginHost, type PluginFailure, type PluginHostOptions } from '../../src/index.js';
 import { makeTempDir, removeDir, writeFiles } from '../helpers/fixtures.js';
 import { cjsPlugin, esmPlugin, inFolder } from '../helpers/plugins.js';
+import { WAIT } from '../helpers/wait.js';
 
 let root: string;
 const hosts: PluginHost[] = [];
@@ -159,6 +160,7 @@ it('catches a listener that returns a rejected promise', async () => {
   const asyncListener = (() => Promise.reject(new Error('async listener bug'))) as () => void;
   host.on('plugin:loaded', asyncListener);
   await host.reload();
-  await new Promise((r) => setTimeout(r, 10));
-  expect(errors.some((e) => e.includes('async listener bug'))).toBe(true);
+  await vi.waitFor(() => {
+    expect(errors.some((e) => e.includes('async listener bug'))).toBe(true);
+  }, WAIT);
 });
