@@ -41,7 +41,9 @@ const touch = (file, content) => {
  * Runs `body` in a fresh Node process as a host script. In the script,
  * `core` is @augment/core (imported or required), `fs` and `path` are Node's
  * modules, `touch(file, content)` writes a file (making its folder), `done(value)` reports a
- * JSON result and `sleep(ms)` waits. Any process warning makes it exit 90.
+ * JSON result and `sleep(ms)` waits (to poll between checks of a condition, with a
+ * generous deadline: never to wait a fixed time for something to happen). Any
+ * process warning makes it exit 90.
  */
 export async function runHost(
   dir: string,
