@@ -61,9 +61,13 @@ function load(
   format: ModuleFormat,
   extra: Partial<LoadModuleOptions> = {},
 ): Promise<unknown> {
-  return loadModule({ entryPath: join(dir, entry), dir, format, timeoutMs: WAIT_MS, ...extra }).then(
-    (loaded) => loaded.value,
-  );
+  return loadModule({
+    entryPath: join(dir, entry),
+    dir,
+    format,
+    timeoutMs: WAIT_MS,
+    ...extra,
+  }).then((loaded) => loaded.value);
 }
 
 /** The rejection of `promise`, which must reject. */
