@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { basename, dirname, relative, sep } from 'node:path';
+import { basename, dirname } from 'node:path';
+import { WATCH_DEPTH, isWatchIgnored } from './internal/watch-filter.js';
 
 /** A running folder watcher. */
 export interface FolderWatcher {
@@ -9,7 +10,7 @@ export interface FolderWatcher {
 
 /** What {@link watchFolder} needs. */
 export interface WatchFolderOptions {
-  /** The folder to watch, recursively (skipping `node_modules` and dot-folders). */
+  /** The folder to watch: its direct children and each plugin's own files (see `docs/reload.md`). */
   readonly folder: string;
   /** Quiet time after the last change before `onChange` runs, in ms. */
   readonly debounceMs: number;
@@ -22,12 +23,6 @@ export interface WatchFolderOptions {
 type Chokidar = typeof import('chokidar');
 type Watcher = ReturnType<Chokidar['watch']>;
 
-function isIgnored(folder: string, path: string): boolean {
-  const rel = relative(folder, path);
-  if (rel === '' || rel.startsWith('..')) return false;
-  return rel.split(sep).some((part) => part === 'node_modules' || part.startsWith('.'));
-}
-
 function ready(watcher: Watcher): Promise<void> {
   return new Promise((resolve) => {
     watcher.once('ready', () => {
@@ -39,6 +34,9 @@ function ready(watcher: Watcher): Promise<void> {
 /**
  * Watches a folder with chokidar (loaded on first use, so hosts that never
  * watch never pay for it) and calls `onChange` once per burst of changes.
+ * What is watched matches what the scan loads (see {@link isWatchIgnored}):
+ * symlinked directories inside a plugin are not followed and the depth is
+ * bounded, so a symlink loop cannot keep the watcher from getting ready.
  * A folder that does not exist yet is waited for: its parent is watched until
  * it appears. Resolves once the watcher is ready.
  */
@@ -62,7 +60,8 @@ export async function watchFolder(options: WatchFolderOptions): Promise<FolderWa
     const watcher = chokidar.watch(folder, {
       ignoreInitial: true,
       followSymlinks: true,
-      ignored: (path: string) => isIgnored(folder, path),
+      depth: WATCH_DEPTH,
+      ignored: (path: string, stats) => isWatchIgnored(folder, path, stats),
     });
     current = watcher;
     watcher.on('all', changed);

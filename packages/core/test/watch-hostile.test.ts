@@ -1,0 +1,162 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdir, readdir, readFile, readlink, symlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PluginHost, type Logger } from '../src/index.js';
+import { makeTempDir, removeDir, writeFiles } from './helpers/fixtures.js';
+import { esmPlugin, inFolder } from './helpers/plugins.js';
+
+interface Greeter {
+  greet(who: string): string;
+}
+const isGreeter = (p: unknown): p is Greeter =>
+  typeof p === 'object' && p !== null && typeof (p as Greeter).greet === 'function';
+
+/** Generous: on a loaded machine a healthy watcher is ready in well under a second. */
+const BOUND_MS = 15_000;
+
+let root: string;
+let folder: string;
+let hosts: PluginHost<Greeter>[] = [];
+let errors: string[] = [];
+
+beforeEach(async () => {
+  root = await makeTempDir('watch-hostile');
+  folder = join(root, 'plugins');
+  errors = [];
+});
+
+afterEach(async () => {
+  await Promise.all(hosts.map((h) => h.close()));
+  hosts = [];
+  await removeDir(root);
+});
+
+const logger: Logger = {
+  error: (message: string) => errors.push(message),
+  warn: () => undefined,
+  info: () => undefined,
+  debug: () => undefined,
+};
+
+function makeHost(): PluginHost<Greeter> {
+  const host = new PluginHost<Greeter>({
+    folder,
+    validator: isGreeter,
+    watchDebounceMs: 50,
+    logger,
+  });
+  hosts.push(host);
+  return host;
+}
+
+/** Rejects when `promise` has not settled after `ms`: the thing under test must not hang. */
+async function within<V>(promise: Promise<V>, ms: number, what: string): Promise<V> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      reject(new Error(`${what} did not settle within ${ms} ms`));
+    }, ms);
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Polls `test` until it holds, up to 20 s. */
+async function waitFor(what: string, test: () => boolean): Promise<void> {
+  const until = Date.now() + 20_000;
+  while (!test()) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** How many inotify watches this process holds (Linux): one per inode watched. */
+async function inotifyWatches(): Promise<number> {
+  let count = 0;
+  for (const fd of await readdir('/proc/self/fd')) {
+    const target = await readlink(`/proc/self/fd/${fd}`).catch(() => '');
+    if (target !== 'anon_inode:inotify') continue;
+    const info = await readFile(`/proc/self/fdinfo/${fd}`, 'utf8').catch(() => '');
+    count += info.split('\n').filter((line) => line.startsWith('inotify wd:')).length;
+  }
+  return count;
+}
+
+/** Watches, checks that a new plugin is still picked up, and closes: each step bounded. */
+async function expectWatchWorks(host: PluginHost<Greeter>, name: string): Promise<void> {
+  await within(host.watch(), BOUND_MS, 'watch()');
+  await writeFiles(folder, inFolder(name, esmPlugin(name)));
+  await waitFor(`plugin ${name}`, () => host.get(name) !== undefined);
+  expect(host.get(name)?.plugin.greet('x')).toBe(`${name} greets x`);
+  await within(host.close(), BOUND_MS, 'close()');
+}
+
+describe('watching a folder with symlink loops', () => {
+  const layouts: [string, (plugin: string) => Promise<void>][] = [
+    ['self -> . inside a plugin', (plugin) => symlink('.', join(plugin, 'self'))],
+    ['up -> .. inside a plugin', (plugin) => symlink('..', join(plugin, 'up'))],
+    [
+      'several loops at once',
+      async (plugin) => {
+        await symlink('.', join(plugin, 'self'));
+        await symlink('..', join(plugin, 'up'));
+        await mkdir(join(plugin, 'lib/deep'), { recursive: true });
+        await symlink('../..', join(plugin, 'lib/deep/back'));
+        await symlink('loop', join(plugin, 'loop')); // a link to itself
+        await symlink('.', join(folder, 'top')); // a "plugin" that is the folder itself
+      },
+    ],
+  ];
+
+  it.each(layouts)(
+    '%s: watch() and close() settle, no error, changes still seen',
+    async (_, make) => {
+      await writeFiles(folder, inFolder('a', esmPlugin('a')));
+      await make(join(folder, 'a'));
+      const host = makeHost();
+      await host.reload();
+      await expectWatchWorks(host, 'b');
+      expect(errors).toEqual([]);
+    },
+  );
+});
+
+describe.runIf(process.platform === 'linux')('watching what the scan loads', () => {
+  it('does not follow a symlink from inside a plugin to a huge tree outside the folder', async () => {
+    const huge = join(root, 'huge');
+    for (let d = 0; d < 200; d++) {
+      mkdirSync(join(huge, `d${d}`), { recursive: true });
+      for (let f = 0; f < 100; f++) writeFileSync(join(huge, `d${d}/f${f}.txt`), '');
+    }
+    await writeFiles(folder, inFolder('a', esmPlugin('a')));
+    await symlink(huge, join(folder, 'a/huge'));
+    const host = makeHost();
+    await host.reload();
+    const before = await inotifyWatches();
+    await within(host.watch(), BOUND_MS, 'watch()');
+    // the folder, plugin a and its two files: far fewer than the 20,200 inodes of the tree
+    expect((await inotifyWatches()) - before).toBeLessThan(50);
+    await writeFiles(folder, inFolder('b', esmPlugin('b')));
+    await waitFor('plugin b', () => host.get('b') !== undefined);
+    await within(host.close(), BOUND_MS, 'close()');
+    expect(errors).toEqual([]);
+  });
+
+  it('follows a plugin that is itself a symlink to a directory outside the folder', async () => {
+    const outside = join(root, 'outside/linked');
+    await writeFiles(outside, esmPlugin('linked'));
+    await mkdir(folder);
+    await symlink(outside, join(folder, 'linked'));
+    const host = makeHost();
+    await host.reload();
+    expect(host.get('linked')?.plugin.greet('x')).toBe('linked greets x');
+    await within(host.watch(), BOUND_MS, 'watch()');
+    await writeFiles(outside, { 'index.mjs': `export default { greet: () => 'edited' };\n` });
+    await waitFor('the edited version', () => host.get('linked')?.plugin.greet('x') === 'edited');
+    await within(host.close(), BOUND_MS, 'close()');
+  });
+});
