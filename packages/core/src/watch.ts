@@ -1,5 +1,6 @@
-import { existsSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
+import { debug } from './internal/log.js';
 import { WATCH_DEPTH, isWatchIgnored } from './internal/watch-filter.js';
 
 /** A running folder watcher. */
@@ -16,18 +17,70 @@ export interface WatchFolderOptions {
   readonly debounceMs: number;
   /** Called once per burst of changes. */
   readonly onChange: () => void;
-  /** Called when the watcher reports an error. */
+  /** Called when the watcher reports an error, with the watcher's own error. */
   readonly onError: (error: unknown) => void;
 }
 
 type Chokidar = typeof import('chokidar');
 type Watcher = ReturnType<Chokidar['watch']>;
 
-function ready(watcher: Watcher): Promise<void> {
+/**
+ * Which directory sits at the folder's path: a deleted and re-created folder
+ * is another one, even when the file system reuses its inode number (the
+ * birth time tells them apart where the file system records it).
+ */
+interface FolderIdentity {
+  readonly dev: number;
+  readonly ino: number;
+  readonly birthtimeMs: number;
+}
+
+function identityOf(folder: string): FolderIdentity | undefined {
+  try {
+    const stats = statSync(folder);
+    return stats.isDirectory()
+      ? { dev: stats.dev, ino: stats.ino, birthtimeMs: stats.birthtimeMs }
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isSame(a: FolderIdentity | undefined, b: FolderIdentity | undefined): boolean {
+  return (
+    a !== undefined &&
+    b !== undefined &&
+    a.dev === b.dev &&
+    a.ino === b.ino &&
+    a.birthtimeMs === b.birthtimeMs
+  );
+}
+
+/** Whether a raw event's details come from the watch on `path` itself. */
+function isWatchOf(details: unknown, path: string): boolean {
+  return (
+    typeof details === 'object' &&
+    details !== null &&
+    (details as { watchedPath?: unknown }).watchedPath === path
+  );
+}
+
+/**
+ * Resolves on the watcher's `ready`, or as soon as `stop` aborts (a closed
+ * watcher never gets ready). Leaves no listener on `stop` behind.
+ */
+function ready(watcher: Watcher, stop: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    watcher.once('ready', () => {
+    if (stop.aborted) {
       resolve();
-    });
+      return;
+    }
+    const done = (): void => {
+      stop.removeEventListener('abort', done);
+      resolve();
+    };
+    stop.addEventListener('abort', done, { once: true });
+    watcher.once('ready', done);
   });
 }
 
@@ -38,60 +91,107 @@ function ready(watcher: Watcher): Promise<void> {
  * symlinked directories inside a plugin are not followed and the depth is
  * bounded, so a symlink loop cannot keep the watcher from getting ready.
  * A folder that does not exist yet is waited for: its parent is watched until
- * it appears. Resolves once the watcher is ready.
+ * it appears. A folder that goes away (deleted, renamed) is waited for again,
+ * and watched again once it is back. Resolves once the watcher is ready.
  */
 export async function watchFolder(options: WatchFolderOptions): Promise<FolderWatcher> {
   const chokidar = await import('chokidar');
   const { folder, debounceMs, onChange, onError } = options;
+  const stop = new AbortController();
   let timer: NodeJS.Timeout | undefined;
-  let closed = false;
   let current: Watcher | undefined;
+  let switching: Promise<void> = Promise.resolve();
+  let restarting = false;
 
   const changed = (): void => {
-    if (closed) return;
+    if (stop.signal.aborted) return;
     if (timer !== undefined) clearTimeout(timer);
     timer = setTimeout(() => {
       timer = undefined;
-      if (!closed) onChange();
+      if (!stop.signal.aborted) onChange();
     }, debounceMs);
   };
 
-  const watchItself = async (): Promise<void> => {
+  const use = (watcher: Watcher): Promise<void> => {
+    current = watcher;
+    watcher.on('error', onError);
+    if (stop.signal.aborted) void watcher.close();
+    return ready(watcher, stop.signal);
+  };
+
+  // closes the current watcher, then watches the folder again (or waits for it); one switch at a time
+  const restart = (): void => {
+    if (stop.signal.aborted || restarting) return;
+    debug('watch %s: it went away or was replaced; watching it again', folder);
+    restarting = true;
+    switching = switching
+      .then(async () => {
+        restarting = false;
+        const old = current;
+        current = undefined;
+        await old?.close();
+        if (stop.signal.aborted) return;
+        await start();
+        // reload once the new watcher is ready: what was written before, the scan sees; after, the watcher
+        changed();
+      })
+      .catch(onError);
+  };
+
+  const watchItself = async (identity: FolderIdentity): Promise<void> => {
     const watcher = chokidar.watch(folder, {
       ignoreInitial: true,
       followSymlinks: true,
       depth: WATCH_DEPTH,
       ignored: (path: string, stats) => isWatchIgnored(folder, path, stats),
     });
-    current = watcher;
-    watcher.on('all', changed);
-    watcher.on('error', onError);
-    await ready(watcher);
+    // every event checks that the folder is still the one watched (cheap: one stat)
+    const check = (): void => {
+      if (!isSame(identityOf(folder), identity)) restart();
+    };
+    watcher.on('all', () => {
+      changed();
+      check();
+    });
+    // a 'rename' of the folder's own name, seen by the folder's own watch, is the folder going away
+    watcher.on('raw', (event, path, details) => {
+      if (event === 'rename' && path === basename(folder) && isWatchOf(details, folder)) restart();
+      else check();
+    });
+    await use(watcher);
+    if (!isSame(identityOf(folder), identity)) restart();
   };
 
-  if (existsSync(folder)) {
-    await watchItself();
-  } else {
-    // wait for the folder to appear, then watch it and reload
+  const waitForIt = async (): Promise<void> => {
     const parent = chokidar.watch(dirname(folder), {
       ignoreInitial: true,
       depth: 0,
       ignored: (path: string) => path !== dirname(folder) && basename(path) !== basename(folder),
     });
-    current = parent;
-    parent.on('error', onError);
-    parent.on('addDir', (path: string) => {
-      if (closed || path !== folder) return;
-      void parent.close().then(watchItself).then(changed, onError);
+    parent.on('all', () => {
+      if (identityOf(folder) !== undefined) restart();
     });
-    await ready(parent);
-  }
+    await use(parent);
+    // the folder may have appeared while the parent's watcher got ready
+    if (identityOf(folder) !== undefined) restart();
+  };
+
+  const start = async (): Promise<void> => {
+    const identity = identityOf(folder);
+    debug('watch %s: %s', folder, identity === undefined ? 'waiting for it' : 'watching it');
+    if (identity === undefined) await waitForIt();
+    else await watchItself(identity);
+  };
+
+  await start();
 
   return {
     async close() {
-      if (closed) return;
-      closed = true;
+      if (stop.signal.aborted) return;
+      stop.abort();
       if (timer !== undefined) clearTimeout(timer);
+      await current?.close();
+      await switching;
       await current?.close();
     },
   };

@@ -1,5 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { mkdir, readdir, readFile, readlink, symlink } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, readlink, rename, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PluginHost, type Logger } from '../src/index.js';
@@ -157,6 +157,58 @@ describe.runIf(process.platform === 'linux')('watching what the scan loads', () 
     await within(host.watch(), BOUND_MS, 'watch()');
     await writeFiles(outside, { 'index.mjs': `export default { greet: () => 'edited' };\n` });
     await waitFor('the edited version', () => host.get('linked')?.plugin.greet('x') === 'edited');
+    await within(host.close(), BOUND_MS, 'close()');
+  });
+});
+
+describe('a watched folder that goes away and comes back', () => {
+  it('resumes watching after rm -rf and re-creation, three times in a row', async () => {
+    await writeFiles(folder, inFolder('a', esmPlugin('a')));
+    const host = makeHost();
+    await host.reload();
+    await within(host.watch(), BOUND_MS, 'watch()');
+    for (let round = 1; round <= 3; round++) {
+      const build = join(root, `build${round}`);
+      await writeFiles(build, inFolder(`gen${round}`, esmPlugin(`gen${round}`)));
+      await removeDir(folder);
+      await cp(build, folder, { recursive: true });
+      await waitFor(`plugin gen${round}`, () => host.get(`gen${round}`) !== undefined);
+      expect(host.get(`gen${round}`)?.plugin.greet('x')).toBe(`gen${round} greets x`);
+    }
+    // and the folder of the last round is watched too
+    await writeFiles(folder, inFolder('late', esmPlugin('late')));
+    await waitFor('plugin late', () => host.get('late') !== undefined);
+    await within(host.close(), BOUND_MS, 'close()');
+  });
+
+  it('resumes watching after the folder is renamed away and back', async () => {
+    await writeFiles(folder, inFolder('a', esmPlugin('a')));
+    const host = makeHost();
+    await host.reload();
+    await within(host.watch(), BOUND_MS, 'watch()');
+    for (let round = 1; round <= 3; round++) {
+      await rename(folder, `${folder}.away`);
+      await waitFor(
+        'the reload of the missing folder',
+        () => host.get('a') === undefined || host.getFailures().length > 0,
+      );
+      await rename(`${folder}.away`, folder);
+      await writeFiles(folder, inFolder(`back${round}`, esmPlugin(`back${round}`)));
+      await waitFor(`plugin back${round}`, () => host.get(`back${round}`) !== undefined);
+    }
+    await within(host.close(), BOUND_MS, 'close()');
+  });
+
+  it('waits for a folder that does not exist yet, then for it again each time it is deleted', async () => {
+    const host = makeHost();
+    await within(host.watch(), BOUND_MS, 'watch()');
+    await writeFiles(folder, inFolder('first', esmPlugin('first')));
+    await waitFor('plugin first', () => host.get('first') !== undefined);
+    for (let round = 1; round <= 3; round++) {
+      await removeDir(folder);
+      await writeFiles(folder, inFolder(`again${round}`, esmPlugin(`again${round}`)));
+      await waitFor(`plugin again${round}`, () => host.get(`again${round}`) !== undefined);
+    }
     await within(host.close(), BOUND_MS, 'close()');
   });
 });
