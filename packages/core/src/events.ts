@@ -1,3 +1,4 @@
+import type { AugmentError } from './errors.js';
 import type { PluginEntry, PluginFailure, PluginMeta, ReloadReport } from './types.js';
 
 /**
@@ -45,6 +46,13 @@ export interface PluginHostEvents<T = unknown, M = PluginMeta> {
       readonly entry: PluginEntry<T, M>;
       /** Why it stopped: `'replaced'`, `'removed'` or `'closed'`. */
       readonly reason: UnloadReason;
+    },
+  ];
+  /** The file watcher reported an error; watching goes on where it can, and `reload()` keeps working. */
+  'watch:error': [
+    event: {
+      /** `AUG_WATCH_FAILED`, with the watcher's own error as `cause`. */
+      readonly error: AugmentError;
     },
   ];
 }

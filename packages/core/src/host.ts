@@ -139,6 +139,8 @@ export class PluginHost<T = unknown, M = PluginMeta> extends EventEmitter<Plugin
   /**
    * Reloads by itself whenever anything under the folder changes, debounced
    * (`watchDebounceMs`). Resolves once the watcher is ready. Idempotent.
+   * A folder that goes away is waited for and watched again once back; a
+   * watcher error is logged and emitted as `watch:error` (`AUG_WATCH_FAILED`).
    *
    * @throws {AugmentError} `AUG_HOST_CLOSED` after `close()`
    */
@@ -152,12 +154,14 @@ export class PluginHost<T = unknown, M = PluginMeta> extends EventEmitter<Plugin
           debug('watch-triggered reload failed: %s', describeError(error));
         });
       },
-      onError: (error) => {
-        log(
-          this.options.logger,
-          'error',
-          `Watching ${this.options.folder} failed (${ERROR_CODES.WATCH_FAILED}): ${describeError(error)}. Call reload() to pick up changes.`,
+      onError: (cause) => {
+        const error = new AugmentError(
+          ERROR_CODES.WATCH_FAILED,
+          `Watching ${this.options.folder} failed (${ERROR_CODES.WATCH_FAILED}): ${describeError(cause)}. Call reload() to pick up changes.`,
+          { cause },
         );
+        log(this.options.logger, 'error', error.message);
+        this.#emit('watch:error', { error });
       },
     });
     await this.#watcher;

@@ -3,6 +3,7 @@ import { expectTypeOf } from 'vitest';
 import { z } from 'zod';
 import {
   PluginHost,
+  type AugmentError,
   type Manifest,
   type PluginEntry,
   type PluginFailure,
@@ -49,6 +50,9 @@ typed.on('reload:done', ({ report }) => {
 });
 typed.on('plugin:failed', ({ failure }) => {
   expectTypeOf(failure.stage).toEqualTypeOf<PluginFailure['stage']>();
+});
+typed.on('watch:error', ({ error }) => {
+  expectTypeOf(error).toEqualTypeOf<AugmentError>();
 });
 
 // manifests: meta defaults to a record; unknown keys stay accessible

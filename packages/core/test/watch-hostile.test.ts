@@ -1,8 +1,10 @@
+import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cp, mkdir, readdir, readFile, readlink, rename, symlink } from 'node:fs/promises';
+import { chmod, cp, mkdir, readdir, readFile, readlink, rename, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PluginHost, type Logger } from '../src/index.js';
+import { CORE_ESM } from './helpers/child.js';
 import { makeTempDir, removeDir, writeFiles } from './helpers/fixtures.js';
 import { esmPlugin, inFolder } from './helpers/plugins.js';
 
@@ -210,5 +212,62 @@ describe('a watched folder that goes away and comes back', () => {
       await waitFor(`plugin again${round}`, () => host.get(`again${round}`) !== undefined);
     }
     await within(host.close(), BOUND_MS, 'close()');
+  });
+});
+
+/** Runs an ES module host script in a fresh Node process, as `nobody` when this process is root. */
+function runScript(file: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const asRoot = process.getuid?.() === 0;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [file], {
+      cwd: root,
+      env: { ...process.env, NODE_OPTIONS: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`host script did not exit within ${BOUND_MS * 2} ms\n${stdout}\n${stderr}`));
+    }, BOUND_MS * 2);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe.runIf(process.platform === 'linux')('a watcher error', () => {
+  it('reaches the watch:error event (AUG_WATCH_FAILED, cause EACCES) and the logger', async () => {
+    // a real cause: a directory inside a plugin the host's user may not read (inotify needs read access)
+    await writeFiles(folder, inFolder('a', esmPlugin('a')));
+    await mkdir(join(folder, 'a/secret'));
+    for (const dir of [root, folder, join(folder, 'a')]) await chmod(dir, 0o755);
+    await chmod(join(folder, 'a/secret'), 0o000);
+    const script = join(root, 'host-script.mjs');
+    await writeFiles(root, {
+      'host-script.mjs': `import * as core from ${JSON.stringify(CORE_ESM)};
+const logged = [];
+const logger = { error: (m) => logged.push(m), warn() {}, info() {}, debug() {} };
+const host = new core.PluginHost({ folder: ${JSON.stringify(folder)}, logger });
+const events = [];
+host.on('watch:error', ({ error }) => events.push([error.code, error.cause?.code, core.isAugmentError(error)]));
+await host.watch();
+await host.close();
+process.stdout.write('RESULT ' + JSON.stringify({ events, logged: logged.map((m) => m.includes('AUG_WATCH_FAILED') && m.includes('EACCES')) }) + '\\n');
+`,
+    });
+    await chmod(script, 0o644);
+    const run = await runScript(script);
+    expect(run.code, run.stderr).toBe(0);
+    const line = run.stdout.split('\n').find((l) => l.startsWith('RESULT '));
+    expect(JSON.parse(line?.slice(7) ?? 'null')).toEqual({
+      events: [['AUG_WATCH_FAILED', 'EACCES', true]],
+      logged: [true],
+    });
   });
 });
