@@ -58,3 +58,36 @@ done({ second, first, failure: [failure.name, failure.stage, failure.code], reas
     });
   });
 });
+
+describe.each<HostKind>(['esm', 'cjs'])('watching a hostile folder (%s host)', (kind) => {
+  it('gets ready despite symlink loops, survives rm -rf and re-creation, and exits on close()', async () => {
+    const run = await runHost(
+      root,
+      `${WAIT_FOR.replace('10_000', '20_000')}
+fs.symlinkSync('.', 'plugins/first/self');
+fs.symlinkSync('..', 'plugins/first/up');
+const errors = [];
+const logger = { error: (m) => errors.push(m), warn() {}, info() {}, debug() {} };
+const host = new core.PluginHost({ folder: 'plugins', watchDebounceMs: 50, logger });
+await host.reload();
+await host.watch();
+
+// a deploy: the folder is deleted and copied again, twice
+const served = [];
+for (const name of ['second', 'third']) {
+  touch('build-' + name + '/' + name + '/index.mjs', "export default { greet: () => '" + name + "' };");
+  touch('build-' + name + '/' + name + '/plugin.manifest.json', JSON.stringify({ name, version: '1.0.0', entryPoint: './index.mjs' }));
+  fs.rmSync('plugins', { recursive: true, force: true });
+  fs.cpSync('build-' + name, 'plugins', { recursive: true });
+  await waitFor(name + ' plugin', () => host.get(name) !== undefined);
+  served.push(host.get(name).plugin.greet());
+}
+await host.close();
+done({ served, watchErrors: errors.filter((m) => m.includes('AUG_WATCH_FAILED')) });
+// nothing else keeps the event loop alive: the process must exit by itself`,
+      { kind, timeoutMs: 60_000 },
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.result).toEqual({ served: ['second', 'third'], watchErrors: [] });
+  }, 90_000);
+});
