@@ -11,6 +11,8 @@ import {
   ArchiveError,
 } from './errors.js';
 import { checkIntegrity, needsName, type IntegrityOption } from './integrity.js';
+import { notRegular } from './internal/read-limited.js';
+import { wrapReadError } from './internal/zip-errors.js';
 import { parseManifest, readManifest, readManifestSync } from './manifest.js';
 import type { Manifest } from './types.js';
 
@@ -198,6 +200,8 @@ export class ArchiveSource {
   async #hash(source: string, fresh = false): Promise<{ sha256: string; remembered: boolean }> {
     // synchronous: one small system call, where a thread-pool round trip costs more
     const stats: Stats = statSync(source);
+    // a FIFO or a device named .zip: refused without opening it (hashFile checks again on the descriptor)
+    if (!stats.isFile()) throw wrapReadError(notRegular(stats), source, undefined);
     const hashes = (this.#hashes ??= this.cache.readHashes());
     const known = hashes.get(source);
     if (

@@ -1,9 +1,15 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, readFileSync } from 'node:fs';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { closeSync, createReadStream, readFile, readFileSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { ERROR_CODES, isAugmentError } from './errors.js';
 import { REBUILD, archiveError, quoteName, wrapReadError } from './internal/zip-errors.js';
+import {
+  RefusedFileError,
+  closeFile,
+  openRegular,
+  openRegularSync,
+} from './internal/read-limited.js';
 import { readSmall } from './internal/zip-data.js';
 import { writeEntries } from './internal/zip-extract.js';
 import { checkLayout } from './internal/zip-layout.js';
@@ -79,22 +85,34 @@ const TINY_FILE = 128 * 1024;
  * @param path - the file to hash
  * @param sizeHint - the file's size, when the caller has just stat'ed it
  * @returns the digest as lower-case hex
- * @throws {ArchiveError} `AUG_ARCHIVE_UNREADABLE` when the file cannot be read
+ * @throws {ArchiveError} `AUG_ARCHIVE_UNREADABLE` when the file cannot be read,
+ *   or is not a regular file (a FIFO, a socket, a device: never read)
  */
 export async function hashFile(path: string, sizeHint?: number): Promise<string> {
   const hash = createHash('sha256');
   try {
+    // only a regular file, checked on the open descriptor: a FIFO or a
+    // device would block the read or never end
     if (sizeHint !== undefined && sizeHint <= TINY_FILE) {
       // a typical plugin archive: a synchronous read costs less than the
       // thread-pool round trips of an asynchronous one, and blocks for microseconds
-      hash.update(readFileSync(path));
-    } else if (sizeHint !== undefined && sizeHint <= SMALL_FILE) {
-      // one read is much cheaper than a stream
-      hash.update(await readFile(path));
+      const { fd } = openRegularSync(path);
+      try {
+        hash.update(readFileSync(fd));
+      } finally {
+        closeSync(fd);
+      }
     } else {
-      for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+      const { fd } = await openRegular(path);
+      if (sizeHint !== undefined && sizeHint <= SMALL_FILE) {
+        // one read is much cheaper than a stream
+        hash.update(await readDescriptor(fd).finally(() => closeFile(fd)));
+      } else {
+        for await (const chunk of createReadStream('', { fd })) hash.update(chunk as Buffer);
+      }
     }
   } catch (error) {
+    if (error instanceof RefusedFileError) throw wrapReadError(error, path, undefined);
     const message = error instanceof Error ? error.message : String(error);
     const fix = 'Check that the file exists and that the host may read it.';
     throw archiveError(
@@ -107,6 +125,16 @@ export async function hashFile(path: string, sizeHint?: number): Promise<string>
     );
   }
   return hash.digest('hex');
+}
+
+/** The whole rest of an open regular file. */
+function readDescriptor(fd: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    readFile(fd, (error, data) => {
+      if (error) reject(error);
+      else resolve(data);
+    });
+  });
 }
 
 /**

@@ -8,6 +8,7 @@ import {
 } from './errors.js';
 import { errorCode, listDir, realPath, statPath } from './internal/fs.js';
 import { fingerprintDir, type DirFingerprint } from './internal/fingerprint.js';
+import { loopPacer, type Pacer } from './internal/pacer.js';
 import { childPath } from './internal/paths.js';
 import { MANIFEST_FILE, readManifestSync } from './manifest.js';
 import type { FailureStage, Manifest, PluginOrigin } from './types.js';
@@ -74,14 +75,13 @@ export interface ScanOptions {
   readonly previous?: ReadonlyMap<string, PluginCandidate> | undefined;
 }
 
-/** Work between two yields to the event loop while walking plugin directories. */
-const SLICE_MS = 5;
-
 /**
  * Scans the immediate children of `folder` for plugin directories (a directory, or a
  * symlink to one, that holds `plugin.manifest.json`) and archives. Each plugin
  * directory is walked and its manifest read synchronously, yielding to the
- * event loop every few milliseconds; archives are inspected in parallel.
+ * event loop every few milliseconds (between plugins, and inside the walk of
+ * a large one); archives are inspected in parallel. A `.zip` that is a FIFO,
+ * a socket or a device (or a symlink to one) is inspected too, to be refused.
  * Never throws: a missing folder or an unreadable entry becomes a problem.
  *
  * @param folder - absolute path of the host's plugin folder
@@ -99,14 +99,14 @@ export async function scanFolder(folder: string, options: ScanOptions = {}): Pro
   const problems: ScanProblem[] = [];
   const skipped: string[] = [];
   const archives: Promise<void>[] = [];
-  let slice = performance.now();
+  const pacer: Pacer = loopPacer;
   for (const entry of entries) {
     if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
     const source = childPath(folder, entry.name);
     if (inspectArchive !== undefined && isArchiveName(entry.name) && !entry.isDirectory()) {
       archives.push(
         (async () => {
-          if (entry.isFile() || (await isFile(source))) {
+          if (entry.isFile() || (await isArchiveFile(source))) {
             candidates.push(await inspectArchive(source));
           }
         })(),
@@ -117,16 +117,14 @@ export async function scanFolder(folder: string, options: ScanOptions = {}): Pro
     try {
       // a plain child of the real folder is a real path already
       const dir = entry.isDirectory() ? childPath(realFolder, entry.name) : realDirOfLink(source);
-      const found = dir === undefined ? undefined : inspectDirectory(source, dir, previous);
+      let found = dir === undefined ? undefined : inspectDirectory(source, dir, previous, pacer);
+      if (found instanceof Promise) found = await found;
       if (found === 'not-a-plugin') skipped.push(source);
       else if (found !== undefined) candidates.push(found);
     } catch (error) {
       problems.push({ source, stage: 'manifest', error: wrapUnexpected(source, error) });
     }
-    if (performance.now() - slice > SLICE_MS) {
-      await new Promise<void>((done) => setImmediate(done));
-      slice = performance.now();
-    }
+    if (pacer.spent()) await pacer.turn();
   }
   await Promise.all(archives);
   candidates.sort((a, b) => compareStrings(a.source, b.source));
@@ -144,12 +142,28 @@ function realDirOfLink(source: string): string | undefined {
   return stats.isDirectory() ? realpathSync.native(source) : undefined;
 }
 
+type Inspected = PluginCandidate | 'not-a-plugin';
+
+/** A promise only when the walk of a large plugin had to wait for a turn of the loop. */
 function inspectDirectory(
   source: string,
   dir: string,
   previous: ReadonlyMap<string, PluginCandidate> | undefined,
-): PluginCandidate | 'not-a-plugin' {
-  const walk = fingerprintDir(dir);
+  pacer: Pacer,
+): Inspected | Promise<Inspected> {
+  const walk = fingerprintDir(dir, pacer);
+  return walk instanceof Promise
+    ? walk.then((done) => toCandidate(source, dir, previous, done))
+    : toCandidate(source, dir, previous, walk);
+}
+
+function toCandidate(
+  source: string,
+  dir: string,
+  previous: ReadonlyMap<string, PluginCandidate> | undefined,
+  walk: DirFingerprint,
+): Inspected {
+  // a manifest that is a FIFO or a device counts too: reading it is refused
   if (!walk.files.has(MANIFEST_FILE)) return 'not-a-plugin';
   const known = previous?.get(source);
   if (known !== undefined && known.dir === dir && known.fingerprint === walk.hash) return known;
@@ -166,9 +180,14 @@ export function isArchiveName(name: string): boolean {
   return name.toLowerCase().endsWith('.zip');
 }
 
-async function isFile(path: string): Promise<boolean> {
+/**
+ * Whether a `.zip` entry that is not a plain file (a symlink, a FIFO, …) is
+ * to be inspected: anything that exists and is not a directory. The archive
+ * source refuses what is not a regular file.
+ */
+async function isArchiveFile(path: string): Promise<boolean> {
   const stats = await statPath(path).catch(() => undefined);
-  return stats?.isFile() ?? false;
+  return stats !== undefined && !stats.isDirectory();
 }
 
 function folderProblem(folder: string, error: unknown): ScanProblem {

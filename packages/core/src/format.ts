@@ -1,7 +1,10 @@
-import { readFile, readFileSync } from 'node:fs';
+import { constants } from 'node:buffer';
 import { basename, dirname, extname } from 'node:path';
 import { Script, compileFunction } from 'node:vm';
+import { ERROR_CODES, LoadError } from './errors.js';
+import { loopPacer } from './internal/pacer.js';
 import { childPath } from './internal/paths.js';
+import { RefusedFileError, readLimited, readLimitedSync } from './internal/read-limited.js';
 import type { ModuleFormat } from './types.js';
 
 /** The `type` of a package scope; `'none'` when its package.json has none (or there is none). */
@@ -38,6 +41,9 @@ const MAYBE_ESM_ERRORS = [
 
 const CJS_PARAMETERS = ['exports', 'require', 'module', '__filename', '__dirname'];
 
+/** The largest package.json read to find a package scope's `type` (as for manifests). */
+const MAX_PACKAGE_JSON_BYTES = 1024 * 1024;
+
 /**
  * Decides whether Node would load an entry point as an ES module or as
  * CommonJS, with Node's own rules:
@@ -47,7 +53,9 @@ const CJS_PARAMETERS = ['exports', 'require', 'module', '__filename', '__dirname
  *    from the file's directory up to the filesystem root (never past a
  *    `node_modules` folder): `"type": "module"` → ESM,
  *    `"type": "commonjs"` → CommonJS. A package.json that cannot be read or
- *    parsed counts as one without `type`.
+ *    parsed counts as one without `type`; one that is not a regular file (a
+ *    FIFO, a socket, a device) or is over 1 MiB is refused, since Node would
+ *    block, or read without end, when it loads the entry.
  * 3. Without a `type`, Node (≥ 20.19) detects syntax: the source is compiled
  *    as CommonJS; if that fails only because of ES module syntax (`import` /
  *    `export` statements, `import.meta`, top-level `await`), the file is
@@ -57,7 +65,9 @@ const CJS_PARAMETERS = ['exports', 'require', 'module', '__filename', '__dirname
  * @param entryPath - absolute path of the entry point
  * @param cache - an empty `Map` you create and pass to several calls: they then share
  *   package.json lookups (its contents are private to `detectFormat`)
- * @returns `'esm'` or `'cjs'`; never rejects
+ * @returns `'esm'` or `'cjs'`
+ * @throws {LoadError} `AUG_LOAD_IMPORT` only when the nearest package.json is
+ *   not a regular file or is over 1 MiB (nothing else rejects)
  */
 export async function detectFormat(entryPath: string, cache?: FormatCache): Promise<ModuleFormat> {
   const extension = extname(entryPath);
@@ -67,29 +77,28 @@ export async function detectFormat(entryPath: string, cache?: FormatCache): Prom
   if (type === 'module') return 'esm';
   if (type === 'commonjs') return 'cjs';
   const source = await readText(entryPath);
-  return source !== undefined && containsModuleSyntax(source, entryPath) ? 'esm' : 'cjs';
+  if (source === undefined) return 'cjs';
+  // compiling a large bundle takes a while: one at a time per slice of the loop
+  const esm = await loopPacer.run(() => containsModuleSyntax(source, entryPath));
+  return esm ? 'esm' : 'cjs';
 }
 
 /** The type of the package scope `dir` belongs to; caches the promise for `dir`. */
 function lookUpPackageType(dir: string, cache: FormatCache): Promise<PackageType> {
   const cached = cache.get(dir);
   if (cached instanceof Promise) return cached as Promise<PackageType>;
-  const type = readPackageType(dir);
-  const parent = dirname(dir);
-  let lookup: Promise<PackageType>;
-  if (type !== undefined) {
-    lookup = Promise.resolve(type);
-  } else if (parent === dir || basename(parent) === 'node_modules') {
+  // a scan of many plugins reads many package.json files: a slice's worth per turn of the loop
+  const read = new Promise<PackageType | undefined>((resolve) => {
+    resolve(loopPacer.run(() => readPackageType(dir)));
+  });
+  const lookup = read.then((type) => {
+    if (type !== undefined) return type;
+    const parent = dirname(dir);
     // Node's package scope never crosses a node_modules folder.
-    lookup = Promise.resolve('none');
-  } else {
-    // cached before the parent is looked up, so the cache lists the nearest directory first
-    let settle: (type: Promise<PackageType>) => void = () => undefined;
-    lookup = new Promise((resolve) => (settle = resolve));
-    cache.set(dir, lookup);
-    settle(lookUpPackageType(parent, cache));
-    return lookup;
-  }
+    if (parent === dir || basename(parent) === 'node_modules') return 'none';
+    return lookUpPackageType(parent, cache);
+  });
+  // set before the parent is looked up, so the cache lists the nearest directory first
   cache.set(dir, lookup);
   return lookup;
 }
@@ -98,12 +107,22 @@ function lookUpPackageType(dir: string, cache: FormatCache): Promise<PackageType
  * The `type` of `dir/package.json`, or undefined when there is no such file.
  * Read synchronously: a package.json is small, and a scan reads one per
  * plugin, where the four thread-pool round trips of `readFile` cost more.
+ *
+ * @throws {LoadError} `AUG_LOAD_IMPORT` when it is not a regular file or is over 1 MiB
  */
 function readPackageType(dir: string): PackageType | undefined {
+  const file = childPath(dir, 'package.json');
   let text: string;
   try {
-    text = readFileSync(childPath(dir, 'package.json'), 'utf8');
+    text = readLimitedSync(file, MAX_PACKAGE_JSON_BYTES);
   } catch (error) {
+    if (error instanceof RefusedFileError) {
+      throw new LoadError(
+        ERROR_CODES.LOAD_IMPORT,
+        `${file} ${error.message}: Node would block, or read without end, loading a module of its package, so none was imported. Make it a regular JSON file of at most 1 MiB, or remove it.`,
+        { file, cause: error },
+      );
+    }
     const code = (error as NodeJS.ErrnoException).code;
     return code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR' ? undefined : 'none';
   }
@@ -150,21 +169,14 @@ function compileError(compile: () => unknown): string | undefined {
   }
 }
 
-/** Reads a UTF-8 file, or returns undefined when it cannot be read. */
+/**
+ * Reads a regular UTF-8 file, or returns undefined when it cannot be read (a
+ * FIFO or a device is never read: reading it could block a thread forever).
+ */
 async function readText(file: string): Promise<string | undefined> {
   try {
-    return await readTextOrThrow(file);
+    return await readLimited(file, constants.MAX_STRING_LENGTH);
   } catch {
     return undefined;
   }
-}
-
-/** Reads a UTF-8 file with the callback API (cheaper per call than fs.promises). */
-function readTextOrThrow(file: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    readFile(file, 'utf8', (error, text) => {
-      if (error) reject(error);
-      else resolve(text);
-    });
-  });
 }

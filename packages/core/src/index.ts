@@ -27,6 +27,7 @@ export {
 export type { ArchiveErrorDetails, AugmentErrorDetails, ErrorCode } from './errors.js';
 export {
   MANIFEST_FILE,
+  MAX_MANIFEST_BYTES,
   checkManifestFiles,
   getManifestIssues,
   parseManifest,

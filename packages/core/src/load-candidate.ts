@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import semverSatisfies from 'semver/functions/satisfies.js';
 import type { PluginCandidate } from './discovery.js';
@@ -7,10 +6,11 @@ import { detectFormat } from './format.js';
 import { entryFromWalk, entryInExtraction, isSingleModule } from './internal/entry-files.js';
 import type { DirFingerprint } from './internal/fingerprint.js';
 import { debug } from './internal/log.js';
+import { isRegularFile } from './internal/fs.js';
 import { isOwnError } from './internal/own-errors.js';
 import { enableSourceMaps } from './internal/source-maps.js';
 import { withTimeout } from './internal/timeout.js';
-import { loadModule } from './loader.js';
+import { loadModulePaced } from './internal/paced-load.js';
 import { MANIFEST_FILE, checkEntryFile } from './manifest.js';
 import type { ResolvedPluginHostOptions } from './options.js';
 import { toFailure } from './failures.js';
@@ -97,7 +97,7 @@ export async function loadCandidate<T, M>(
     }
     const started = performance.now();
     const { value: plugin } = await atStage('import', () =>
-      loadModule({
+      loadModulePaced({
         entryPath,
         dir,
         format,
@@ -176,7 +176,7 @@ function hasSourceMap(
     const kind = walk.files.get(`${fromWalk}.map`);
     return kind === 'file' || kind === 'link';
   }
-  return existsSync(`${entryPath}.map`);
+  return isRegularFile(`${entryPath}.map`);
 }
 
 async function atStage<R>(stage: FailureStage, work: () => Promise<R>): Promise<R> {

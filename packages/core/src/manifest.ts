@@ -1,14 +1,27 @@
-import { readFile, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describeError, isAugmentError, ManifestError } from './errors.js';
 import { findJsonErrorPosition } from './internal/json-error.js';
 import { fastManifest } from './internal/manifest-fast.js';
 import { realPath, statPath } from './internal/fs.js';
+import {
+  RefusedFileError,
+  notRegular,
+  readLimited,
+  readLimitedSync,
+} from './internal/read-limited.js';
 import { childPath, isInside, isSafeRelativePath } from './internal/paths.js';
 import { MANIFEST_FILE, getManifestSchema } from './manifest-schema.js';
 import type { Manifest } from './types.js';
 
 export { MANIFEST_FILE };
+
+/**
+ * The largest `plugin.manifest.json` the host reads: 1 MiB. A larger one is
+ * not read past this size and fails with `AUG_MANIFEST_UNREADABLE`, as does
+ * one that is not a regular file (a FIFO, a socket, a device, or a symlink to
+ * one), which is never read at all.
+ */
+export const MAX_MANIFEST_BYTES = 1024 * 1024;
 
 /** One broken rule of a manifest: where (`"entryPoint"`, `"engines.host"`, `"(root)"`) and what was expected. */
 export interface ManifestValidationIssue {
@@ -101,19 +114,15 @@ export function parseManifest(text: string, file?: string): Manifest {
  * Reads and validates `<dir>/plugin.manifest.json`.
  *
  * @param dir - the plugin directory
- * @throws {ManifestError} `AUG_MANIFEST_UNREADABLE` when the file is missing or cannot be read, `AUG_MANIFEST_PARSE`, `AUG_MANIFEST_INVALID`
+ * @throws {ManifestError} `AUG_MANIFEST_UNREADABLE` when the file is missing,
+ *   cannot be read, is not a regular file or is over {@link MAX_MANIFEST_BYTES};
+ *   `AUG_MANIFEST_PARSE`, `AUG_MANIFEST_INVALID`
  */
 export async function readManifest(dir: string): Promise<Manifest> {
   const file = resolve(dir, MANIFEST_FILE);
   let text: string;
   try {
-    // The callback API costs less per call than fs.promises.readFile.
-    text = await new Promise<string>((done, fail) => {
-      readFile(file, 'utf8', (error, data) => {
-        if (error) fail(error);
-        else done(data);
-      });
-    });
+    text = await readLimited(file, MAX_MANIFEST_BYTES);
   } catch (error) {
     throw unreadable(file, error);
   }
@@ -129,7 +138,7 @@ export function readManifestSync(dir: string): Manifest {
   const file = childPath(dir, MANIFEST_FILE);
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readLimitedSync(file, MAX_MANIFEST_BYTES);
   } catch (error) {
     throw unreadable(file, error);
   }
@@ -138,9 +147,11 @@ export function readManifestSync(dir: string): Manifest {
 
 function unreadable(file: string, error: unknown): ManifestError {
   const message =
-    errorCode(error) === 'ENOENT'
-      ? `${file} is missing. Add a ${MANIFEST_FILE} with "name", "version" and "entryPoint" to the plugin directory.`
-      : `${file} could not be read: ${safeDescribe(error)}. Check that it is a readable file.`;
+    error instanceof RefusedFileError
+      ? `${file} ${error.message}: it was not read. Make it a regular JSON file of at most 1 MiB.`
+      : errorCode(error) === 'ENOENT'
+        ? `${file} is missing. Add a ${MANIFEST_FILE} with "name", "version" and "entryPoint" to the plugin directory.`
+        : `${file} could not be read: ${safeDescribe(error)}. Check that it is a readable file.`;
   return new ManifestError('AUG_MANIFEST_UNREADABLE', message, { file, cause: error });
 }
 
@@ -153,7 +164,8 @@ function unreadable(file: string, error: unknown): ManifestError {
  * @param manifest - a manifest returned by {@link validateManifest}
  * @param dir - the plugin directory the manifest came from
  * @returns the real path of the entry file
- * @throws {ManifestError} `AUG_ENTRY_MISSING` (absent, or not a file), `AUG_ENTRY_OUTSIDE`
+ * @throws {ManifestError} `AUG_ENTRY_MISSING` (absent, or not a regular file: a
+ *   directory, FIFO, socket or device), `AUG_ENTRY_OUTSIDE`
  */
 export async function checkManifestFiles(manifest: Manifest, dir: string): Promise<string> {
   return checkEntryFile(manifest, dir, undefined);
@@ -209,7 +221,8 @@ export async function checkEntryFile(
   const stats = await statPath(realEntry).catch((error: unknown) => {
     throw fail('AUG_ENTRY_MISSING', `cannot be read (${safeDescribe(error)}). ${fix}`, error);
   });
-  if (!stats.isFile()) throw fail('AUG_ENTRY_MISSING', `is not a file. ${fix}`);
+  // a FIFO or a device would block the import (or never end): never hand one to Node
+  if (!stats.isFile()) throw fail('AUG_ENTRY_MISSING', `${notRegular(stats).message}. ${fix}`);
   return realEntry;
 }
 

@@ -1,4 +1,4 @@
-import { readdir, realpath, stat, type Dirent, type Stats } from 'node:fs';
+import { readdir, realpath, stat, statSync, type Dirent, type Stats } from 'node:fs';
 
 // The callback API costs measurably less per call than fs.promises on small
 // files, and discovery makes a few calls per plugin: wrap it by hand.
@@ -44,4 +44,13 @@ export function errorCode(error: unknown): string | undefined {
     return typeof code === 'string' ? code : undefined;
   }
   return undefined;
+}
+
+/** Whether `path` is (or links to) a regular file: not a FIFO, a socket or a device. */
+export function isRegularFile(path: string): boolean {
+  try {
+    return statSync(path, { throwIfNoEntry: false })?.isFile() ?? false;
+  } catch {
+    return false;
+  }
 }

@@ -1,4 +1,5 @@
 import { ArchiveError, ERROR_CODES, type ErrorCode } from '../errors.js';
+import { RefusedFileError } from './read-limited.js';
 import { findNameProblem } from './zip-checks.js';
 
 /** The usual fix: the archive itself is wrong. */
@@ -58,6 +59,17 @@ export function wrapReadError(
   entry: string | undefined,
 ): ArchiveError {
   const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof RefusedFileError) {
+    // a FIFO or a device: reading it could block or never end
+    return archiveError(
+      ERROR_CODES.ARCHIVE_UNREADABLE,
+      archive,
+      undefined,
+      `it ${message}, so it was not read`,
+      'Replace it with a regular .zip file, or remove it from the plugin folder.',
+      error,
+    );
+  }
   if (hasSystemCode(error)) {
     return archiveError(
       ERROR_CODES.ARCHIVE_UNREADABLE,

@@ -1,10 +1,11 @@
-import { close, fstat, open } from 'node:fs';
+import { close } from 'node:fs';
 import type { Entry, ZipFile } from 'yauzl';
 import { loadYauzl } from './yauzl.js';
 import { ERROR_CODES, isAugmentError, type ArchiveError, type ErrorCode } from '../errors.js';
 import { CollisionIndex, classifyEntry, findNameProblem } from './zip-checks.js';
 import { REBUILD, archiveError, wrapReadError } from './zip-errors.js';
 import { openCachedReader, type CachedReader } from './zip-reader.js';
+import { openRegular } from './read-limited.js';
 
 /** Limits applied while reading the central directory (see `ArchiveLimits`). */
 export interface ReadLimits {
@@ -62,20 +63,11 @@ function entryCursor(zipfile: ZipFile): number {
  * @param archive - path of the `.zip`
  */
 export async function openArchive(archive: string): Promise<OpenArchive> {
-  const { fd, size } = await new Promise<{ fd: number; size: number }>((resolve, reject) => {
-    open(archive, 'r', (openError, fd) => {
-      if (openError) {
-        reject(wrapReadError(openError, archive, undefined));
-        return;
-      }
-      fstat(fd, (statError, stats) => {
-        if (statError) {
-          close(fd, () => undefined);
-          reject(wrapReadError(statError, archive, undefined));
-        } else resolve({ fd, size: stats.size });
-      });
-    });
+  // a regular file only, checked on the descriptor: a FIFO would block a thread forever
+  const { fd, stats } = await openRegular(archive).catch((error: unknown) => {
+    throw wrapReadError(error, archive, undefined);
   });
+  const size = stats.size;
   const reader = openCachedReader(fd);
   // A failed close must never become an unhandled 'error' event.
   reader.on('error', () => undefined);
