@@ -1,6 +1,7 @@
 import { ArchiveSource } from './archive-source.js';
 import { scanFolder, type PluginCandidate } from './discovery.js';
 import { debug } from './internal/log.js';
+import { loopPacer } from './internal/pacer.js';
 import { ERROR_CODES, describeError } from './errors.js';
 import { conflictFailure, failureKey, isIgnored, toFailure } from './failures.js';
 import { checkEngines, loadCandidate, type ScanContext } from './load-candidate.js';
@@ -123,7 +124,10 @@ export class Reloader<T, M> {
     for (const { loser, winner } of losers) failures.push(conflictFailure(loser, winner));
 
     const context: ScanContext = { formatCache: new Map() };
-    const outcomes = await Promise.all(winners.map((w) => this.#loadWinner(w, context)));
+    // each start runs synchronously up to its first await: a slice's worth per turn of the loop
+    const outcomes = await Promise.all(
+      winners.map(async (w) => loopPacer.run(() => this.#loadWinner(w, context))),
+    );
 
     const next = new Map<string, LoadedRecord<T, M>>();
     const added: string[] = [];
