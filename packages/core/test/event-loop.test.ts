@@ -1,0 +1,172 @@
+import { linkSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PluginHost, type ReloadReport } from '../src/index.js';
+import { makeTempDir, removeDir, writeFiles } from './helpers/fixtures.js';
+import { esmPlugin } from './helpers/plugins.js';
+
+// No scan may stall the host's event loop for more than 50 ms at a time,
+// whatever the folder holds. A 1 ms interval probes the loop during each
+// reload; each gap between two ticks counts for the CPU time the process used
+// in it (at most the gap), so a busy machine that takes the CPU away from us
+// does not count as a stall, while a synchronous stretch of our own does.
+
+const MAX_STALL_MS = 50;
+/** The scan must take this many times the longest stall: a stall bound on a trivial scan proves nothing. */
+const MIN_RATIO = 10;
+/**
+ * 200,000 files take ~7 s to make here and the file then runs ~60 s: only on
+ * long runs (AUGMENT_CHAOS_RUNS set); 50,000 by default.
+ */
+const BIG_PLUGIN_FILES = process.env['AUGMENT_CHAOS_RUNS'] === undefined ? 50_000 : 200_000;
+/** ext4 allows 65,000 links to one inode. */
+const LINKS_PER_SEED = 60_000;
+
+interface Measured {
+  /** The report of the first reload. */
+  readonly report: ReloadReport;
+  /** How long the reloads took, in ms. */
+  readonly ms: number;
+  /** The longest stall of the loop (CPU time within one gap), in ms. */
+  readonly stallMs: number;
+  /** The longest gap between two ticks, in wall-clock ms (for the log). */
+  readonly gapMs: number;
+}
+
+/** Measures `count` reloads in a row, as one stretch of work. */
+async function measureReload(host: PluginHost, count = 1): Promise<Measured> {
+  let last = performance.now();
+  let lastCpu = process.cpuUsage();
+  let stallMs = 0;
+  let gapMs = 0;
+  const tick = (): void => {
+    const now = performance.now();
+    const cpu = process.cpuUsage();
+    const gap = now - last;
+    const used = (cpu.user - lastCpu.user + cpu.system - lastCpu.system) / 1000;
+    gapMs = Math.max(gapMs, gap);
+    stallMs = Math.max(stallMs, Math.min(gap, used));
+    last = now;
+    lastCpu = cpu;
+  };
+  const probe = setInterval(tick, 1);
+  const started = performance.now();
+  try {
+    const report = await host.reload();
+    for (let i = 1; i < count; i += 1) await host.reload();
+    tick(); // the stretch that ended the reload counts too
+    return { report, ms: performance.now() - started, stallMs, gapMs };
+  } finally {
+    clearInterval(probe);
+  }
+}
+
+function expectNoStall(what: string, measured: Measured): void {
+  const { ms, stallMs, gapMs } = measured;
+  const line = `${what}: reload ${ms.toFixed(0)} ms, longest stall ${stallMs.toFixed(1)} ms (gap ${gapMs.toFixed(1)} ms)`;
+  console.info(line);
+  expect(stallMs, line).toBeLessThan(MAX_STALL_MS);
+  expect(ms, line).toBeGreaterThanOrEqual(MIN_RATIO * stallMs);
+}
+
+/** `count` hard links named `<prefix><i><suffix>` in `dir` (fast: no data written). */
+function makeLinks(dir: string, count: number, prefix: string, suffix: string): void {
+  mkdirSync(dir, { recursive: true });
+  let seed = '';
+  for (let i = 0; i < count; i += 1) {
+    if (i % LINKS_PER_SEED === 0) {
+      seed = join(dir, `.seed-${i}`);
+      writeFileSync(seed, 'x');
+    }
+    linkSync(seed, join(dir, `${prefix}${i}${suffix}`));
+  }
+}
+
+function makeHost(folder: string, root: string): PluginHost {
+  return new PluginHost({ folder, cacheDir: join(root, 'cache'), logger: false });
+}
+
+describe('the event loop during a scan', { timeout: 180_000 }, () => {
+  describe(`one plugin with ${BIG_PLUGIN_FILES} files`, () => {
+    let root: string;
+    beforeAll(async () => {
+      root = await makeTempDir('loop-big');
+      const started = performance.now();
+      await writeFiles(join(root, 'plugins/big'), esmPlugin('big'));
+      makeLinks(join(root, 'plugins/big/assets'), BIG_PLUGIN_FILES, 'file-', '.txt');
+      console.info(
+        `${BIG_PLUGIN_FILES} files made in ${(performance.now() - started).toFixed(0)} ms`,
+      );
+    });
+    afterAll(() => removeDir(root));
+
+    it('cold scan and warm reload never stall the loop', async () => {
+      const host = makeHost(join(root, 'plugins'), root);
+      try {
+        const cold = await measureReload(host);
+        expect(cold.report.added).toEqual(['big']);
+        expectNoStall('cold, one large plugin', cold);
+        const warm = await measureReload(host, 2);
+        expect(warm.report.unchanged).toEqual(['big']);
+        expectNoStall('2 warm reloads, one large plugin', warm);
+      } finally {
+        await host.close();
+      }
+    });
+  });
+
+  describe('5,000 CommonJS plugins', () => {
+    let root: string;
+    beforeAll(async () => {
+      root = await makeTempDir('loop-many');
+      for (let i = 0; i < 5000; i += 1) {
+        const dir = join(root, 'plugins', `p${i}`);
+        mkdirSync(dir, { recursive: true });
+        const manifest = { name: `p${i}`, version: '1.0.0', entryPoint: './index.cjs' };
+        writeFileSync(join(dir, 'plugin.manifest.json'), JSON.stringify(manifest));
+        writeFileSync(join(dir, 'index.cjs'), `module.exports = { id: ${i} };\n`);
+      }
+    });
+    afterAll(() => removeDir(root));
+
+    it('cold load and warm reload never stall the loop', async () => {
+      const host = makeHost(join(root, 'plugins'), root);
+      try {
+        const cold = await measureReload(host);
+        expect(cold.report.added).toHaveLength(5000);
+        expectNoStall('cold, 5,000 CommonJS plugins', cold);
+        // a warm reload is quick (its walks are short): three in a row make the ratio meaningful
+        const warm = await measureReload(host, 3);
+        expect(warm.report.unchanged).toHaveLength(5000);
+        expectNoStall('3 warm reloads, 5,000 CommonJS plugins', warm);
+      } finally {
+        await host.close();
+      }
+    });
+  });
+
+  describe('20,000 stray entries in the folder', () => {
+    let root: string;
+    beforeAll(async () => {
+      root = await makeTempDir('loop-stray');
+      const folder = join(root, 'plugins');
+      await writeFiles(join(folder, 'one'), esmPlugin('one'));
+      makeLinks(folder, 10_000, 'stray-', '.txt');
+      for (let i = 0; i < 10_000; i += 1) mkdirSync(join(folder, `empty-${i}`));
+    });
+    afterAll(() => removeDir(root));
+
+    it('scans never stall the loop', async () => {
+      const host = makeHost(join(root, 'plugins'), root);
+      try {
+        // one reload of this folder is quick: six in a row make the ratio meaningful
+        const measured = await measureReload(host, 6);
+        expect(measured.report.added).toEqual(['one']);
+        expect(host.getAll().map((e) => e.manifest.name)).toEqual(['one']);
+        expectNoStall('cold + 5 warm, 20,000 stray entries', measured);
+      } finally {
+        await host.close();
+      }
+    });
+  });
+});
