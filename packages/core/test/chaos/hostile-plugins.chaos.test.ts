@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PluginHost, type PluginFailure } from '../../src/index.js';
-import { assertChaos, mustResolve } from '../helpers/chaos.js';
+import { CHAOS_TIMEOUT_MS, assertChaos, mustResolve } from '../helpers/chaos.js';
 import { runHost, type HostKind } from '../helpers/child.js';
 import { makeTempDir, removeDir } from '../helpers/fixtures.js';
 import {
@@ -97,23 +97,27 @@ async function runInProcess(dir: string, testCase: HostileCase, slow: boolean): 
 }
 
 describe('hostile plugins', () => {
-  it('never make reload() or close() reject, and load or fail each plugin as it deserves', async () => {
-    let run = 0;
-    await assertChaos(
-      fc.asyncProperty(hostileCaseArbitrary, async (testCase) => {
-        run += 1;
-        const dir = join(root, `run-${run}`);
-        try {
-          await runInProcess(dir, testCase, false);
-          await runInProcess(dir, testCase, true);
-        } finally {
-          await removeDir(dir);
-        }
-      }),
-      FILE,
-      12,
-    );
-  }, 600_000);
+  it(
+    'never make reload() or close() reject, and load or fail each plugin as it deserves',
+    async () => {
+      let run = 0;
+      await assertChaos(
+        fc.asyncProperty(hostileCaseArbitrary, async (testCase) => {
+          run += 1;
+          const dir = join(root, `run-${run}`);
+          try {
+            await runInProcess(dir, testCase, false);
+            await runInProcess(dir, testCase, true);
+          } finally {
+            await removeDir(dir);
+          }
+        }),
+        `${FILE} -t "as it deserves"`,
+        25,
+      );
+    },
+    CHAOS_TIMEOUT_MS,
+  );
 
   it.each<HostKind>(['esm', 'cjs'])(
     'never crash a host process (%s host)',
@@ -166,9 +170,9 @@ done({ main, slow });
           }
         }),
         `${FILE} -t "${kind} host"`,
-        2,
+        3,
       );
     },
-    600_000,
+    CHAOS_TIMEOUT_MS,
   );
 });

@@ -12,9 +12,15 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PluginHost, type ReloadReport } from '../../src/index.js';
-import { assertChaos, mustResolve, safeDescribe } from '../helpers/chaos.js';
+import { CHAOS_TIMEOUT_MS, assertChaos, mustResolve, safeDescribe } from '../helpers/chaos.js';
 import { EventLog, captureBefore, checkScan, failureKey } from '../helpers/chaos-events.js';
 import { ChaosFolder, nextToken, type Breakage, type SlotKind } from '../helpers/chaos-folder.js';
+import {
+  checkEventsAgree,
+  checkSettled,
+  recordStarts,
+  waitForSettledScan,
+} from '../helpers/chaos-watch.js';
 import { EMPTY_MODEL, expectScan, type ModelState } from '../helpers/chaos-model.js';
 import { makeTempDir, removeDir } from '../helpers/fixtures.js';
 import {
@@ -135,71 +141,144 @@ afterEach(async () => {
 });
 
 describe('reload state machine (model-based)', () => {
-  it('matches the model after every scan, whatever the folder goes through', async () => {
-    let run = 0;
-    await assertChaos(
-      fc.asyncProperty(fc.array(stepArb, { minLength: 1, maxLength: 8 }), async (steps) => {
-        run += 1;
-        const dir = join(root, `run-${run}`);
-        const folder = new ChaosFolder(join(dir, 'plugins'), nextToken('m'));
-        await mkdir(folder.folder, { recursive: true });
-        const host = new PluginHost({
-          folder: folder.folder,
-          cacheDir: join(dir, 'cache'),
-          validator: isGreeterLike,
-          logger: false,
-          loadTimeoutMs: 20_000,
-          ...HOSTILE_HOST_HOOKS,
-        });
-        const log = new EventLog(host as PluginHost);
-        let state: ModelState = EMPTY_MODEL;
-        try {
-          for (const step of steps) {
-            for (const command of step.commands) await applyCommand(folder, command);
-            const before = captureBefore(host as PluginHost);
-            const first = log.scans.length;
-            const calls = Array.from({ length: step.reloads }, () => host.reload());
-            if (step.reloads === 3)
-              expect(calls[2], 'calls during a scan share the follow-up').toBe(calls[1]);
-            const settled = await Promise.allSettled(calls);
-            const reports: ReloadReport[] = [];
-            for (const call of settled) {
-              if (call.status === 'rejected') {
-                throw new Error(
-                  `reload() rejected (it must never reject): ${safeDescribe(call.reason)}`,
-                );
+  it(
+    'matches the model after every scan, whatever the folder goes through',
+    async () => {
+      let run = 0;
+      await assertChaos(
+        fc.asyncProperty(fc.array(stepArb, { minLength: 1, maxLength: 8 }), async (steps) => {
+          run += 1;
+          const dir = join(root, `run-${run}`);
+          const folder = new ChaosFolder(join(dir, 'plugins'), nextToken('m'));
+          await mkdir(folder.folder, { recursive: true });
+          const host = new PluginHost({
+            folder: folder.folder,
+            cacheDir: join(dir, 'cache'),
+            validator: isGreeterLike,
+            logger: false,
+            loadTimeoutMs: 20_000,
+            ...HOSTILE_HOST_HOOKS,
+          });
+          const log = new EventLog(host as PluginHost);
+          let state: ModelState = EMPTY_MODEL;
+          try {
+            for (const step of steps) {
+              for (const command of step.commands) await applyCommand(folder, command);
+              const before = captureBefore(host as PluginHost);
+              const first = log.scans.length;
+              const calls = Array.from({ length: step.reloads }, () => host.reload());
+              if (step.reloads === 3)
+                expect(calls[2], 'calls during a scan share the follow-up').toBe(calls[1]);
+              const settled = await Promise.allSettled(calls);
+              const reports: ReloadReport[] = [];
+              for (const call of settled) {
+                if (call.status === 'rejected') {
+                  throw new Error(
+                    `reload() rejected (it must never reject): ${safeDescribe(call.reason)}`,
+                  );
+                }
+                reports.push(call.value);
               }
-              reports.push(call.value);
+              const scans = log.scans.slice(first);
+              expect(scans.length, 'scans run').toBe(Math.min(step.reloads, 2));
+              let previous = before;
+              for (const [i, events] of scans.entries()) {
+                const expected = expectScan(folder, state);
+                const report = reports[i] ?? reports[0];
+                if (report === undefined) throw new Error('no report');
+                checkScan(
+                  host as PluginHost,
+                  expected,
+                  report,
+                  events,
+                  previous,
+                  i === scans.length - 1,
+                );
+                state = expected.next;
+                previous = {
+                  registry: previous.registry,
+                  failureKeys: new Set(report.failed.map(failureKey)),
+                };
+              }
             }
-            const scans = log.scans.slice(first);
-            expect(scans.length, 'scans run').toBe(Math.min(step.reloads, 2));
-            let previous = before;
-            for (const [i, events] of scans.entries()) {
-              const expected = expectScan(folder, state);
-              const report = reports[i] ?? reports[0];
-              if (report === undefined) throw new Error('no report');
-              checkScan(
-                host as PluginHost,
-                expected,
-                report,
-                events,
-                previous,
-                i === scans.length - 1,
-              );
-              state = expected.next;
-              previous = {
-                registry: previous.registry,
-                failureKeys: new Set(report.failed.map(failureKey)),
-              };
-            }
+          } finally {
+            await mustResolve(host.close(), 'close()');
+            await removeDir(dir);
           }
-        } finally {
-          await mustResolve(host.close(), 'close()');
-          await removeDir(dir);
-        }
-      }),
-      FILE,
-      8,
-    );
-  });
+        }),
+        `${FILE} -t "after every scan"`,
+        25,
+      );
+    },
+    CHAOS_TIMEOUT_MS,
+  );
+
+  it(
+    'settles, under watch, to a state the model allows after bursts of changes',
+    async () => {
+      let run = 0;
+      await assertChaos(
+        fc.asyncProperty(
+          fc.array(
+            fc.record({
+              commands: fc.array(
+                fc.record({ command: commandArb, reload: fc.boolean(), settle: fc.boolean() }),
+                { minLength: 1, maxLength: 4 },
+              ),
+            }),
+            { minLength: 1, maxLength: 3 },
+          ),
+          async (bursts) => {
+            run += 1;
+            const dir = join(root, `watch-${run}`);
+            const folder = new ChaosFolder(join(dir, 'plugins'), nextToken('w'));
+            await mkdir(folder.folder, { recursive: true });
+            const host = new PluginHost({
+              folder: folder.folder,
+              cacheDir: join(dir, 'cache'),
+              validator: isGreeterLike,
+              logger: false,
+              loadTimeoutMs: 20_000,
+              watch: true,
+              watchDebounceMs: 30,
+              ...HOSTILE_HOST_HOOKS,
+            });
+            const log = new EventLog(host as PluginHost);
+            const starts = recordStarts(host as PluginHost, folder);
+            try {
+              // the first reload starts the watcher and waits until it is ready
+              await mustResolve(host.reload(), 'reload()');
+              for (const burst of bursts) {
+                const manual: Promise<unknown>[] = [];
+                for (const { command, reload, settle } of burst.commands) {
+                  await applyCommand(folder, command);
+                  if (reload) manual.push(host.reload());
+                  if (settle) await waitForSettledScan(folder, log, starts);
+                }
+                await waitForSettledScan(folder, log, starts);
+                for (const call of manual) await mustResolve(call, 'reload() under watch');
+                checkSettled(host as PluginHost, folder);
+                checkEventsAgree(log);
+              }
+              const last = await mustResolve(host.reload(), 'reload() after settling');
+              expect([...last.added, ...last.updated, ...last.removed], 'settled').toEqual([]);
+              checkSettled(host as PluginHost, folder);
+              // close() waits for the running scan: then every scan that started has finished
+              await mustResolve(host.close(), 'close()');
+              expect(
+                log.scans.filter((s) => s.done === undefined).length,
+                'scans that started and never finished (a rejected watch reload)',
+              ).toBe(0);
+            } finally {
+              await mustResolve(host.close(), 'close()');
+              await removeDir(dir);
+            }
+          },
+        ),
+        `${FILE} -t "under watch"`,
+        10,
+      );
+    },
+    CHAOS_TIMEOUT_MS,
+  );
 });

@@ -10,6 +10,12 @@ export function chaosRuns(fallback: number): number {
   return Number.isInteger(runs) && runs > 0 ? runs : fallback;
 }
 
+/**
+ * The vitest timeout of a chaos test: two minutes for the short run of `npm
+ * test`, a day when `AUGMENT_CHAOS_RUNS` asks for a long run.
+ */
+export const CHAOS_TIMEOUT_MS = process.env.AUGMENT_CHAOS_RUNS === undefined ? 120_000 : 86_400_000;
+
 /** The fast-check parameters of a chaos property: runs, and the seed and path to replay when set. */
 export function chaosParameters(fallbackRuns: number): fc.Parameters<unknown> {
   const seed = Number(process.env.AUGMENT_CHAOS_SEED);
@@ -34,7 +40,7 @@ export async function assertChaos<Ts>(
 ): Promise<void> {
   const details = await fc.check(property, chaosParameters(fallbackRuns) as fc.Parameters<Ts>);
   if (!details.failed) return;
-  const replay = `npm run test:chaos -- --seed ${details.seed} --path ${details.counterexamplePath ?? ''} ${file}`;
+  const replay = `npm run test:chaos -- --seed=${details.seed} --path=${details.counterexamplePath ?? ''} ${file}`;
   const report = fc.defaultReportMessage(details) ?? 'property failed';
   const cause = safeDescribe(details.errorInstance);
   throw new Error(`${report}\n\nFailure: ${cause}\n\nReplay this case with:\n  ${replay}\n`);

@@ -1,0 +1,96 @@
+// Settling and checking a watching host in the chaos model test: which scan
+// saw the final folder, and what the model allows once it is done.
+
+import { basename } from 'node:path';
+import { expect } from 'vitest';
+import type { PluginHost } from '../../src/index.js';
+import type { ChaosFolder } from './chaos-folder.js';
+import type { EventLog } from './chaos-events.js';
+import { failureLabel } from './chaos-model.js';
+import { exportStash } from './hostile-values.js';
+
+/** Records, for each scan, how many folder changes were complete when it started. */
+export function recordStarts(host: PluginHost, folder: ChaosFolder): number[] {
+  const starts: number[] = [];
+  host.on('reload:start', () => starts.push(folder.changes));
+  return starts;
+}
+
+/**
+ * Waits (polling, up to `limitMs`) until a scan that started after the last
+ * change of the folder is done: that scan saw the final folder.
+ */
+export async function waitForSettledScan(
+  folder: ChaosFolder,
+  log: EventLog,
+  starts: readonly number[],
+  limitMs = 20_000,
+): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  for (;;) {
+    const done = starts.some(
+      (seen, i) => seen === folder.changes && log.scans[i]?.done !== undefined,
+    );
+    if (done) return;
+    if (Date.now() > deadline) {
+      throw new Error(
+        `no scan started after the last change (${folder.changes}) and finished within ${limitMs} ms; scans started after ${starts.join(', ')} changes`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/**
+ * What any history of scans must leave once a scan saw the final folder: a
+ * good plugin serves its current version (its own export), a broken one has
+ * its failure and serves nothing or an earlier good version of its own.
+ */
+export function checkSettled(host: PluginHost, folder: ChaosFolder): void {
+  const stash = exportStash();
+  const names = new Set<string>();
+  const failures: string[] = [];
+  for (const slot of folder.slots.values()) {
+    names.add(slot.name);
+    const entry = host.get(slot.name);
+    const token = (entry?.plugin as { token?: string } | undefined)?.token;
+    const { content } = slot;
+    if (content.kind === 'good') {
+      expect(entry, `${slot.name} serves`).toBeDefined();
+      expect(entry?.manifest.version).toBe(content.version);
+      expect(token, `${slot.name} serves its current version`).toBe(content.token);
+      expect(basename(entry?.source ?? '')).toBe(slot.path);
+      expect(entry?.plugin === stash.get(content.token), `${slot.name} is its own export`).toBe(
+        true,
+      );
+      continue;
+    }
+    failures.push(`${slot.path} ${content.kind === 'broken' ? content.stage : 'manifest'}`);
+    if (entry === undefined) continue;
+    expect(slot.goodTokens.has(token ?? ''), `${slot.name} serves an earlier good version`).toBe(
+      true,
+    );
+    if (content.kind === 'corrupt-manifest') expect(basename(entry.source)).toBe(slot.path);
+  }
+  for (const entry of host.getAll()) {
+    expect(names.has(entry.manifest.name), `${entry.manifest.name} was removed`).toBe(true);
+  }
+  expect(host.getFailures().map(failureLabel).sort()).toEqual(failures.sort());
+}
+
+/** Every finished scan's events agree with its report. */
+export function checkEventsAgree(log: EventLog): void {
+  for (const scan of log.scans) {
+    const report = scan.done;
+    if (report === undefined) continue;
+    expect(scan.loaded.map((e) => e.entry.manifest.name).sort()).toEqual(
+      [...report.added, ...report.updated].sort(),
+    );
+    expect(scan.unloaded.map((e) => `${e.entry.manifest.name} ${e.reason}`).sort()).toEqual(
+      [
+        ...report.updated.map((n) => `${n} replaced`),
+        ...report.removed.map((n) => `${n} removed`),
+      ].sort(),
+    );
+  }
+}
