@@ -49,7 +49,15 @@ export async function assertChaos<Ts>(
 /** Describes any value without ever throwing (for messages about hostile values). */
 export function safeDescribe(value: unknown): string {
   try {
-    if (value instanceof Error) return `${value.name}: ${value.message}`;
+    if (value instanceof Error) {
+      // an assertion's own message abbreviates both sides: show them in full
+      const { actual, expected } = value as { actual?: unknown; expected?: unknown };
+      const sides =
+        actual === undefined && expected === undefined
+          ? ''
+          : `\n  actual:   ${JSON.stringify(actual)}\n  expected: ${JSON.stringify(expected)}`;
+      return `${value.name}: ${value.message}${sides}`;
+    }
     return String(value);
   } catch {
     try {
