@@ -253,9 +253,9 @@ describe('reload state machine (model-based)', () => {
                 for (const { command, reload, settle } of burst.commands) {
                   await applyCommand(folder, command);
                   if (reload) manual.push(host.reload());
-                  if (settle) await waitForSettledScan(folder, log, starts);
+                  if (settle) await waitForSettledScan(host as PluginHost, folder, log, starts);
                 }
-                await waitForSettledScan(folder, log, starts);
+                await waitForSettledScan(host as PluginHost, folder, log, starts);
                 for (const call of manual) await mustResolve(call, 'reload() under watch');
                 checkSettled(host as PluginHost, folder);
                 checkEventsAgree(log);

@@ -6,6 +6,7 @@ import { expect } from 'vitest';
 import type { PluginHost } from '../../src/index.js';
 import type { ChaosFolder } from './chaos-folder.js';
 import type { EventLog } from './chaos-events.js';
+import { mustResolve } from './chaos.js';
 import { failureLabel } from './chaos-model.js';
 import { exportStash } from './hostile-values.js';
 
@@ -17,27 +18,36 @@ export function recordStarts(host: PluginHost, folder: ChaosFolder): number[] {
 }
 
 /**
- * Waits (polling, up to `limitMs`) until a scan that started after the last
- * change of the folder is done: that scan saw the final folder.
+ * Waits (polling, up to `limitMs`) until a scan starts after the last change
+ * of the folder: that scan sees the final folder. Then waits for it to end by
+ * queueing a `reload()` behind it (the queue runs it once that scan settled,
+ * resolved or not), and fails when that scan, or any earlier one, started and
+ * never finished: its reload rejected.
  */
 export async function waitForSettledScan(
+  host: PluginHost,
   folder: ChaosFolder,
   log: EventLog,
   starts: readonly number[],
   limitMs = 20_000,
 ): Promise<void> {
   const deadline = Date.now() + limitMs;
-  for (;;) {
-    const done = starts.some(
-      (seen, i) => seen === folder.changes && log.scans[i]?.done !== undefined,
-    );
-    if (done) return;
+  let final = starts.findIndex((seen) => seen === folder.changes);
+  while (final === -1) {
     if (Date.now() > deadline) {
       throw new Error(
-        `no scan started after the last change (${folder.changes}) and finished within ${limitMs} ms; scans started after ${starts.join(', ')} changes`,
+        `no scan started within ${limitMs} ms after the last change (${folder.changes}): the watcher missed it; scans started after ${starts.join(', ')} changes`,
       );
     }
     await new Promise((resolve) => setTimeout(resolve, 10));
+    final = starts.findIndex((seen) => seen === folder.changes);
+  }
+  await mustResolve(host.reload(), 'reload() queued behind a watch-triggered scan');
+  const unfinished = log.scans.findIndex((scan, i) => i <= final && scan.done === undefined);
+  if (unfinished !== -1) {
+    throw new Error(
+      `scan ${unfinished} (after ${starts[unfinished]} changes) started and never finished: its reload rejected`,
+    );
   }
 }
 
