@@ -76,7 +76,8 @@ const OBJECTS: readonly HostileValue[] = [
   ),
   value(
     'Error with throwing message and stack getters',
-    "Object.defineProperties(new Error('x'), { message: { get() { throw new TypeError('message'); } }, stack: { get() { throw new TypeError('stack'); } } })",
+    // stack first: redefining it formats the stack, which reads the message
+    "Object.defineProperties(new Error('x'), { stack: { get() { throw new TypeError('stack'); } }, message: { get() { throw new TypeError('message'); } } })",
     'value',
     true,
   ),
