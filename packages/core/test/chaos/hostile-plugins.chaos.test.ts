@@ -18,6 +18,7 @@ import {
   label,
   writeCase,
   type HostileCase,
+  writeFifoPlugins,
   type Outcome,
 } from '../helpers/hostile-folder.js';
 import {
@@ -172,6 +173,37 @@ done({ main, slow });
         `${FILE} -t "${kind} host"`,
         3,
       );
+    },
+    CHAOS_TIMEOUT_MS,
+  );
+
+  it.skipIf(process.platform === 'win32').each<HostKind>(['esm', 'cjs'])(
+    'never block a host process on FIFOs (%s host)',
+    async (kind) => {
+      const folder = join(root, 'plugins');
+      await mkdir(folder);
+      const good = await writeCase(folder, { hostile: [], good: ['esm'] }, false);
+      const fifos = await writeFifoPlugins(folder);
+      const child = await runHost(
+        root,
+        `
+const host = new core.PluginHost({ folder: 'plugins', logger: false, validator: ${IS_GREETER_LIKE_SOURCE} });
+const report = await host.reload();
+const second = await host.reload();
+done({ loaded: host.getAll().map((e) => e.manifest.name),
+  failed: [...report.failed, ...second.failed].map((f) => path.basename(f.source) + ' ' + f.stage) });
+await host.close();
+`,
+        // a host that reads the FIFO blocks for good: killed after this
+        { kind, timeoutMs: 60_000 },
+      );
+      expect(child.code).toBe(0);
+      const result = child.result as { loaded: string[]; failed: string[] };
+      const written = { good: good.good, hostile: fifos };
+      const loaded = new Map(result.loaded.map((name) => [name, true]));
+      expect(result.failed.length, 'the same failures at both reloads').toBe(2 * fifos.length);
+      checkOutcome(written, { loaded, failed: result.failed.slice(0, fifos.length) }, false);
+      checkOutcome(written, { loaded, failed: result.failed.slice(fifos.length) }, false);
     },
     CHAOS_TIMEOUT_MS,
   );

@@ -1,10 +1,12 @@
 // Writes a folder of generated hostile plugins beside good ones, and checks
 // what a host made of them.
 
-import { writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import fc from 'fast-check';
 import { expect } from 'vitest';
+import type { FailureStage } from '../../src/index.js';
 import { zipBytes, nextToken } from './chaos-folder.js';
 import { writeFiles } from './fixtures.js';
 import {
@@ -86,6 +88,45 @@ export async function writeCase(
     }
   }
   return { hostile, good };
+}
+
+const special = (path: string, label: string, outcome: FailureStage): Written<HostilePlugin> => ({
+  path,
+  plugin: {
+    label,
+    value: { label, source: 'null', awaited: 'value', extensible: false },
+    placement: 'throw-esm',
+    name: path,
+    token: '',
+    files: {},
+    outcomes: [outcome],
+    unloadFails: false,
+  },
+});
+
+/**
+ * Adds plugins made of FIFOs (no writer: reading one blocks forever): a
+ * directory whose `plugin.manifest.json` is a FIFO (a `manifest` failure), a
+ * CommonJS plugin whose `package.json` is a FIFO (an `import` failure: its
+ * module format cannot be read), and a `.zip` that is a FIFO (an `extract`
+ * failure). Only for hosts in a child process: a host that reads one
+ * synchronously blocks its whole thread.
+ */
+export async function writeFifoPlugins(folder: string): Promise<Written<HostilePlugin>[]> {
+  await mkdir(join(folder, 'fifo-manifest'));
+  await writeFile(join(folder, 'fifo-manifest', 'index.mjs'), 'export default {};\n');
+  execFileSync('mkfifo', [join(folder, 'fifo-manifest', 'plugin.manifest.json')]);
+  await writeFiles(
+    folder,
+    inFolder('fifo-package', cjsPlugin('fifo-package', undefined, { entryPoint: './index.js' })),
+  );
+  execFileSync('mkfifo', [join(folder, 'fifo-package', 'package.json')]);
+  execFileSync('mkfifo', [join(folder, 'fifo.zip')]);
+  return [
+    special('fifo-manifest', 'FIFO manifest', 'manifest'),
+    special('fifo-package', 'FIFO package.json', 'import'),
+    special('fifo.zip', 'FIFO archive', 'extract'),
+  ];
 }
 
 /** What a host made of the folder: names of the loaded plugins, and the failures. */
