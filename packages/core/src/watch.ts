@@ -85,6 +85,15 @@ function ready(watcher: Watcher, stop: AbortSignal): Promise<void> {
 }
 
 /**
+ * chokidar reports one `change` of a file per 50 ms and one removal of a path
+ * per 100 ms: a second change of the same file within that window is not
+ * reported at all (measured: a file broken, then touched 35 ms later, left the
+ * host serving the broken state). This is that longest window, plus a margin
+ * for the event's own delivery.
+ */
+const THROTTLE_WINDOW_MS = 150;
+
+/**
  * Watches a folder with chokidar (loaded on first use, so hosts that never
  * watch never pay for it) and calls `onChange` once per burst of changes.
  * What is watched matches what the scan loads (see {@link isWatchIgnored}):
@@ -99,17 +108,23 @@ export async function watchFolder(options: WatchFolderOptions): Promise<FolderWa
   const { folder, debounceMs, onChange, onError } = options;
   const stop = new AbortController();
   let timer: NodeJS.Timeout | undefined;
+  let trailing: NodeJS.Timeout | undefined;
   let current: Watcher | undefined;
   let switching: Promise<void> = Promise.resolve();
   let restarting = false;
 
+  const fire = (): void => {
+    if (!stop.signal.aborted) onChange();
+  };
   const changed = (): void => {
     if (stop.signal.aborted) return;
-    if (timer !== undefined) clearTimeout(timer);
-    timer = setTimeout(() => {
-      timer = undefined;
-      if (!stop.signal.aborted) onChange();
-    }, debounceMs);
+    clearTimeout(timer);
+    clearTimeout(trailing);
+    timer = setTimeout(fire, debounceMs);
+    // A change chokidar swallowed (see THROTTLE_WINDOW_MS) happened within the
+    // window after an event it did report: a scan that starts after the window
+    // sees it. A debounce that short gets one more scan once the window is over.
+    trailing = debounceMs < THROTTLE_WINDOW_MS ? setTimeout(fire, THROTTLE_WINDOW_MS) : undefined;
   };
 
   const use = (watcher: Watcher): Promise<void> => {
@@ -189,7 +204,8 @@ export async function watchFolder(options: WatchFolderOptions): Promise<FolderWa
     async close() {
       if (stop.signal.aborted) return;
       stop.abort();
-      if (timer !== undefined) clearTimeout(timer);
+      clearTimeout(timer);
+      clearTimeout(trailing);
       await current?.close();
       await switching;
       await current?.close();
