@@ -36,7 +36,9 @@ export function isIgnored(
   source: string,
 ): boolean | PluginFailure {
   try {
-    return ignore(manifest);
+    // a JavaScript host's predicate may answer 1, '' or undefined: truthy ignores, as with filter()
+    const answer: unknown = ignore(manifest);
+    return Boolean(answer);
   } catch (error) {
     return toFailure(
       source,

@@ -2,12 +2,7 @@ import { rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import {
-  PluginHost,
-  isAugmentError,
-  type Logger,
-  type PluginFailure,
-} from '../src/index.js';
+import { PluginHost, isAugmentError, type Logger, type PluginFailure } from '../src/index.js';
 import { makeTempDir, removeDir, writeFiles } from './helpers/fixtures.js';
 import { cjsPlugin, esmPlugin, inFolder } from './helpers/plugins.js';
 import { WAIT, markerCount, markerSource, nextTurn } from './helpers/wait.js';
@@ -119,6 +114,20 @@ describe('discovery', () => {
     expect(report.failed).toEqual([]);
     const byName = makeHost({ ignore: ['ignored-by-name', 'ignored-by-meta'] });
     expect((await byName.reload()).added).toEqual(['kept']);
+  });
+
+  it('takes a truthy answer of an ignore predicate as "ignore", as filter() does', async () => {
+    await writeFiles(root, {
+      ...inFolder('a', esmPlugin('one')),
+      ...inFolder('b', esmPlugin('two')),
+      ...inFolder('c', esmPlugin('kept')),
+    });
+    // what a JavaScript host may write: a predicate that answers 1, a string or undefined
+    const answers: Record<string, unknown> = { one: 1, two: 'yes', kept: undefined };
+    const ignore = (m: { name: string }): boolean => answers[m.name] as boolean;
+    const report = await makeHost({ ignore }).reload();
+    expect(report.added).toEqual(['kept']);
+    expect(report.failed).toEqual([]);
   });
 
   it('sends each directory without a manifest to debug once, and failures to warn', async () => {
