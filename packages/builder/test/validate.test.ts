@@ -62,7 +62,9 @@ describe('validate: project', () => {
     await createProject(dir, { files: { 'dist/index.js/keep': '' } });
     const result = await validate(dir);
     expect(result.problems).toHaveLength(1);
-    expect(result.problems[0]).toMatch(/^plugin\.manifest\.json: .*is not a file/u);
+    expect(result.problems[0]).toMatch(
+      /^plugin\.manifest\.json: .*is a directory, not a regular file/u,
+    );
   });
 
   it('rejects an invalid manifest, listing every problem', async () => {

@@ -62,7 +62,7 @@ export function validateManifest(json: unknown, file?: string): Manifest {
       message: issue.message,
     }));
   } catch (error) {
-    issues = [{ path: '(root)', message: `could not be read: ${safeDescribe(error)}` }];
+    issues = [{ path: '(root)', message: `could not be read: ${describeError(error)}` }];
   }
   const where = `${plugin === undefined ? '' : `Plugin "${plugin}": `}${file ?? MANIFEST_FILE}`;
   const lines = issues.map((issue) => `- ${issue.path}: ${issue.message}`).join('\n');
@@ -99,11 +99,11 @@ export function parseManifest(text: string, file?: string): Manifest {
   try {
     parsed = JSON.parse(json);
   } catch (error) {
-    const position = findJsonErrorPosition(json, safeDescribe(error));
+    const position = findJsonErrorPosition(json, describeError(error));
     const at = position === undefined ? '' : ` at line ${position.line}, column ${position.column}`;
     throw new ManifestError(
       'AUG_MANIFEST_PARSE',
-      `${file ?? MANIFEST_FILE} is not valid JSON${at}: ${safeDescribe(error)}. Fix the JSON syntax (double-quoted keys and strings, no comments or trailing commas).`,
+      `${file ?? MANIFEST_FILE} is not valid JSON${at}: ${describeError(error)}. Fix the JSON syntax (double-quoted keys and strings, no comments or trailing commas).`,
       { file, cause: error },
     );
   }
@@ -151,7 +151,7 @@ function unreadable(file: string, error: unknown): ManifestError {
       ? `${file} ${error.message}: it was not read. Make it a regular JSON file of at most 1 MiB.`
       : errorCode(error) === 'ENOENT'
         ? `${file} is missing. Add a ${MANIFEST_FILE} with "name", "version" and "entryPoint" to the plugin directory.`
-        : `${file} could not be read: ${safeDescribe(error)}. Check that it is a readable file.`;
+        : `${file} could not be read: ${describeError(error)}. Check that it is a readable file.`;
   return new ManifestError('AUG_MANIFEST_UNREADABLE', message, { file, cause: error });
 }
 
@@ -209,7 +209,7 @@ export async function checkEntryFile(
     const problem =
       errorCode(error) === 'ENOENT'
         ? 'does not exist'
-        : `cannot be resolved (${safeDescribe(error)})`;
+        : `cannot be resolved (${describeError(error)})`;
     throw fail('AUG_ENTRY_MISSING', `${problem}. ${fix}`, error);
   }
   if (!isInside(realRoot, realEntry)) {
@@ -219,7 +219,7 @@ export async function checkEntryFile(
     );
   }
   const stats = await statPath(realEntry).catch((error: unknown) => {
-    throw fail('AUG_ENTRY_MISSING', `cannot be read (${safeDescribe(error)}). ${fix}`, error);
+    throw fail('AUG_ENTRY_MISSING', `cannot be read (${describeError(error)}). ${fix}`, error);
   });
   // a FIFO or a device would block the import (or never end): never hand one to Node
   if (!stats.isFile()) throw fail('AUG_ENTRY_MISSING', `${notRegular(stats).message}. ${fix}`);
@@ -228,13 +228,4 @@ export async function checkEntryFile(
 
 function errorCode(error: unknown): unknown {
   return typeof error === 'object' && error !== null ? Reflect.get(error, 'code') : undefined;
-}
-
-/** {@link describeError} for values whose own getters may throw. */
-function safeDescribe(error: unknown): string {
-  try {
-    return describeError(error);
-  } catch {
-    return 'unknown error';
-  }
 }

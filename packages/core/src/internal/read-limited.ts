@@ -20,7 +20,13 @@ const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants
 
 /** What a file that is not read turned out to be. */
 export type RefusedKind =
-  'FIFO' | 'socket' | 'character device' | 'block device' | 'special file' | 'too large';
+  | 'FIFO'
+  | 'socket'
+  | 'character device'
+  | 'block device'
+  | 'directory'
+  | 'special file'
+  | 'too large';
 
 /**
  * A file left unread: not a regular file (reading a FIFO or a device could
@@ -206,6 +212,7 @@ function kindOf(stats: Stats): RefusedKind {
   if (stats.isSocket()) return 'socket';
   if (stats.isCharacterDevice()) return 'character device';
   if (stats.isBlockDevice()) return 'block device';
+  if (stats.isDirectory()) return 'directory';
   return 'special file';
 }
 
