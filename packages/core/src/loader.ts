@@ -3,7 +3,7 @@ import Module from 'node:module';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LoadError, describeError } from './errors.js';
-import { purgeCjsModules, requireCache } from './internal/cjs-cache.js';
+import { purgeCjsModules, purgeCjsModulesIn, requireCache } from './internal/cjs-cache.js';
 import { buildFreshQuery, ensureFreshHooks } from './internal/esm-hooks.js';
 import { getLoaderState } from './internal/loader-state.js';
 import { withTimeout } from './internal/timeout.js';
@@ -133,6 +133,16 @@ export async function loadModule(options: LoadModuleOptions): Promise<LoadedModu
 export function releaseModule(dir: string, format: ModuleFormat): boolean {
   purgeCjsModules(realpathOrResolve(dir));
   return format === 'cjs';
+}
+
+/**
+ * {@link releaseModule} for many plugin directories at once, in one pass
+ * over `require.cache`.
+ *
+ * @param dirs - the plugin directories' real paths (as a `PluginEntry`'s `dir` is)
+ */
+export function releaseModules(dirs: Iterable<string>): void {
+  purgeCjsModulesIn(dirs);
 }
 
 async function importEsm(

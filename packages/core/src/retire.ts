@@ -2,7 +2,7 @@ import { ERROR_CODES, LoadError, describeError } from './errors.js';
 import type { UnloadReason } from './events.js';
 import { toFailure } from './failures.js';
 import { withTimeout } from './internal/timeout.js';
-import { releaseModule } from './loader.js';
+import { releaseModules } from './loader.js';
 import type { ResolvedPluginHostOptions } from './options.js';
 import type { PluginEntry, PluginFailure } from './types.js';
 
@@ -15,8 +15,9 @@ export interface Retired<T, M> {
 }
 
 /**
- * Runs `onUnload` for each retired version, then frees its CommonJS modules
- * unless a published plugin still loads from the same directory.
+ * Runs `onUnload` for each retired version, then frees their CommonJS
+ * modules in one pass (except where a published plugin still loads from the
+ * same directory), then reports each one unloaded.
  */
 export async function retireEntries<T, M>(
   retired: readonly Retired<T, M>[],
@@ -27,7 +28,7 @@ export async function retireEntries<T, M>(
   const failures: PluginFailure[] = [];
   const { onUnload, loadTimeoutMs } = options;
   await Promise.all(
-    retired.map(async ({ entry, reason }) => {
+    retired.map(async ({ entry }) => {
       if (onUnload !== undefined) {
         try {
           await withTimeout(
@@ -55,9 +56,10 @@ export async function retireEntries<T, M>(
           );
         }
       }
-      if (!inUse.has(entry.dir)) releaseModule(entry.dir, entry.format);
-      sink.unloaded(entry, reason);
     }),
   );
+  // one pass over require.cache for every directory, not one per plugin
+  releaseModules(new Set(retired.map((r) => r.entry.dir).filter((dir) => !inUse.has(dir))));
+  for (const { entry, reason } of retired) sink.unloaded(entry, reason);
   return failures;
 }

@@ -34,10 +34,26 @@ export function isInsideDir(file: string, dir: string): boolean {
  * @returns how many modules were removed
  */
 export function purgeCjsModules(dir: string): number {
+  return purgeCjsModulesIn([dir]);
+}
+
+/**
+ * {@link purgeCjsModules} for many directories in one pass over
+ * `require.cache`: unloading thousands of plugins one directory at a time
+ * would read the whole cache once per plugin (seconds at 5,000 plugins, with
+ * the event loop blocked).
+ *
+ * @param dirs - real paths of plugin directories
+ * @returns how many modules were removed
+ */
+export function purgeCjsModulesIn(dirs: Iterable<string>): number {
+  const roots = new Set<string>();
+  for (const dir of dirs) roots.add(dir.endsWith(sep) && dir.length > 1 ? dir.slice(0, -1) : dir);
+  if (roots.size === 0) return 0;
   const cache = requireCache() as Record<string, CachedModule | undefined>;
   const removed = new Set<CachedModule>();
   for (const [file, cached] of Object.entries(cache)) {
-    if (cached !== undefined && isInsideDir(file, dir)) {
+    if (cached !== undefined && isBelowAny(file, roots)) {
       removed.add(cached);
       // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- removing a cache entry is the point
       delete cache[file];
@@ -55,6 +71,17 @@ export function purgeCjsModules(dir: string): number {
     }
   }
   return removed.size;
+}
+
+/** Whether `file` is one of `roots` or lies below one: one set lookup per folder of its path. */
+function isBelowAny(file: string, roots: ReadonlySet<string>): boolean {
+  let path = file;
+  for (;;) {
+    if (roots.has(path)) return true;
+    const cut = path.lastIndexOf(sep);
+    if (cut <= 0) return cut === 0 && roots.has(sep);
+    path = path.slice(0, cut);
+  }
 }
 
 let cacheOwner: NodeJS.Require | undefined;
