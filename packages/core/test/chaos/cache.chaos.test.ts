@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { ZipFile } from 'yazl';
 import { ArchiveCache } from '../../src/cache.js';
-import { CORE_ESM } from '../helpers/child.js';
+import { CORE_CJS, CORE_ESM } from '../helpers/child.js';
 import { makeTempDir, removeDir } from '../helpers/fixtures.js';
 
 const ROUNDS = Number(process.env['AUGMENT_CHAOS_RUNS'] ?? 30);
@@ -83,13 +83,24 @@ async function buildZip(dir: string, name: string, version: string): Promise<Bui
   return { name, version, zip: file, sha256, files: Object.keys(files) };
 }
 
-/** The host process: argv = folder, cacheDir, built.json, seed, rounds, first round. */
-const HOST_SCRIPT = `
+/** The host process's imports: an ES module host, or a CommonJS one (odd slots). */
+const HOST_HEADERS = {
+  esm: `
 import * as core from ${JSON.stringify(CORE_ESM)};
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
+`,
+  cjs: `
+const core = require(${JSON.stringify(CORE_CJS)});
+const fs = require('node:fs');
+const path = require('node:path');
+const { createHash } = require('node:crypto');
+`,
+};
 
+/** The host process's body: argv = folder, cacheDir, built.json, seed, rounds, first round. */
+const HOST_BODY = `
 const [folder, cacheDir, builtFile, seedText, roundsText, firstText] = process.argv.slice(2);
 const built = JSON.parse(fs.readFileSync(builtFile, 'utf8'));
 const names = [...new Set(built.map((b) => b.name))];
@@ -166,6 +177,13 @@ await host.close();
 say('END ' + JSON.stringify({ served, expected }));
 `;
 
+/** The host script of one kind: the CommonJS one runs the body in an async function. */
+function hostScript(kind: 'esm' | 'cjs'): string {
+  return kind === 'esm'
+    ? `${HOST_HEADERS.esm}${HOST_BODY}`
+    : `${HOST_HEADERS.cjs}(async () => {${HOST_BODY}})().catch((error) => { console.error(error); process.exitCode = 1; });\n`;
+}
+
 let root: string;
 const children = new Set<ChildProcess>();
 
@@ -204,8 +222,10 @@ it(`serves every file of every plugin while ${PROCESSES} processes share one cac
   }
   const builtFile = join(root, 'built.json');
   await writeFile(builtFile, JSON.stringify(built));
-  const script = join(root, 'host.mjs');
-  await writeFile(script, HOST_SCRIPT);
+  // half the processes are ES module hosts, half CommonJS hosts (the ESM and the CJS build of core)
+  const scripts = { esm: join(root, 'host.mjs'), cjs: join(root, 'host.cjs') };
+  await writeFile(scripts.esm, hostScript('esm'));
+  await writeFile(scripts.cjs, hostScript('cjs'));
 
   const random = generator(SEED);
   // one kill per 10 rounds, at least one: each in a random process, at a random round
@@ -227,7 +247,15 @@ it(`serves every file of every plugin while ${PROCESSES} processes share one cac
       const result = await new Promise<{ ended: boolean; last: number }>((resolve, reject) => {
         const child = spawn(
           process.execPath,
-          [script, folder, cacheDir, builtFile, String(seed), String(ROUNDS), String(first)],
+          [
+            slot % 2 === 0 ? scripts.esm : scripts.cjs,
+            folder,
+            cacheDir,
+            builtFile,
+            String(seed),
+            String(ROUNDS),
+            String(first),
+          ],
           {
             cwd: root,
             env: { ...process.env, NODE_OPTIONS: '' },
