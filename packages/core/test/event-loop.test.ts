@@ -160,6 +160,32 @@ describe('the event loop during a scan', { timeout: 180_000 }, () => {
     });
   });
 
+  describe('5,000 ES module plugins', () => {
+    let root: string;
+    beforeAll(async () => {
+      root = await makeTempDir('loop-many-esm');
+      for (let i = 0; i < 5000; i += 1) {
+        const dir = join(root, 'plugins', `p${i}`);
+        mkdirSync(dir, { recursive: true });
+        const manifest = { name: `p${i}`, version: '1.0.0', entryPoint: './index.mjs' };
+        writeFileSync(join(dir, 'plugin.manifest.json'), JSON.stringify(manifest));
+        writeFileSync(join(dir, 'index.mjs'), `export default { id: ${i} };\n`);
+      }
+    });
+    afterAll(() => removeDir(root));
+
+    it('cold load never stalls the loop (imports in flight are bounded)', async () => {
+      const host = makeHost(join(root, 'plugins'), root);
+      try {
+        const cold = await measureReload(host);
+        expect(cold.report.added).toHaveLength(5000);
+        expectNoStall('cold, 5,000 ES module plugins', cold);
+      } finally {
+        await host.close();
+      }
+    });
+  });
+
   describe('20,000 stray entries in the folder', () => {
     let root: string;
     beforeAll(async () => {
