@@ -1,7 +1,8 @@
 // Settling and checking a watching host in the chaos model test: which scan
 // saw the final folder, and what the model allows once it is done.
 
-import { basename } from 'node:path';
+import { lstatSync, readdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { expect } from 'vitest';
 import type { PluginHost } from '../../src/index.js';
 import type { ChaosFolder } from './chaos-folder.js';
@@ -10,16 +11,57 @@ import { mustResolve } from './chaos.js';
 import { failureLabel } from './chaos-model.js';
 import { exportStash } from './hostile-values.js';
 
+/** For each scan: how many folder changes were complete when it started, and what the disk held. */
+export interface ScanStarts extends Array<number> {
+  /** The folder's files (path, size, mtime, inode) as each scan started. */
+  readonly disk: string[];
+}
+
 /** Records, for each scan, how many folder changes were complete when it started. */
-export function recordStarts(host: PluginHost, folder: ChaosFolder): number[] {
-  const starts: number[] = [];
-  host.on('reload:start', () => starts.push(folder.changes));
+export function recordStarts(host: PluginHost, folder: ChaosFolder): ScanStarts {
+  const starts = Object.assign([] as number[], { disk: [] as string[] });
+  host.on('reload:start', () => {
+    starts.push(folder.changes);
+    starts.disk.push(diskSnapshot(folder.folder));
+  });
   return starts;
 }
 
 /**
+ * Every file and folder below `root` with its size, mtime and inode: what a
+ * scan's fingerprints depend on. Two equal snapshots mean a scan of the one
+ * sees what a scan of the other sees.
+ */
+export function diskSnapshot(root: string): string {
+  const lines: string[] = [];
+  const walk = (dir: string, rel: string): void => {
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      const path = join(dir, name);
+      try {
+        const stats = lstatSync(path);
+        lines.push(`${rel}${name}\0${stats.size}\0${stats.mtimeMs}\0${stats.ino}`);
+        if (stats.isDirectory()) walk(path, `${rel}${name}/`);
+      } catch {
+        // gone while walking: the next snapshot tells
+      }
+    }
+  };
+  walk(root, '');
+  return lines.sort().join('\n');
+}
+
+/**
  * Waits (polling, up to `limitMs`) until a scan starts after the last change
- * of the folder: that scan sees the final folder. Then waits for it to end by
+ * of the folder: that scan sees the final folder. A burst that leaves the
+ * disk as the last scan saw it (a plugin added and deleted again before the
+ * watcher looked) needs no scan: the last scan is then the final one. Then
+ * waits for it to end by
  * queueing a `reload()` behind it (the queue runs it once that scan settled,
  * resolved or not), and fails when that scan, or any earlier one, started and
  * never finished: its reload rejected.
@@ -28,11 +70,17 @@ export async function waitForSettledScan(
   host: PluginHost,
   folder: ChaosFolder,
   log: EventLog,
-  starts: readonly number[],
+  starts: ScanStarts,
   limitMs = 20_000,
 ): Promise<void> {
   const deadline = Date.now() + limitMs;
-  let final = starts.findIndex((seen) => seen === folder.changes);
+  const finalScan = (): number => {
+    const after = starts.findIndex((seen) => seen === folder.changes);
+    if (after !== -1) return after;
+    const last = starts.length - 1;
+    return last >= 0 && starts.disk[last] === diskSnapshot(folder.folder) ? last : -1;
+  };
+  let final = finalScan();
   while (final === -1) {
     if (Date.now() > deadline) {
       throw new Error(
@@ -40,7 +88,7 @@ export async function waitForSettledScan(
       );
     }
     await new Promise((resolve) => setTimeout(resolve, 10));
-    final = starts.findIndex((seen) => seen === folder.changes);
+    final = finalScan();
   }
   await mustResolve(host.reload(), 'reload() queued behind a watch-triggered scan');
   const unfinished = log.scans.findIndex((scan, i) => i <= final && scan.done === undefined);
