@@ -11,7 +11,7 @@ import {
   type PluginFailure,
   type PluginHostOptions,
 } from '../src/index.js';
-import { runHost, type HostKind } from './helpers/child.js';
+import { WAIT_FOR_SOURCE, runHost, type HostKind } from './helpers/child.js';
 import { makeTempDir, removeDir, writeFiles } from './helpers/fixtures.js';
 import { cjsPlugin, esmPlugin, inFolder, type PluginFiles } from './helpers/plugins.js';
 
@@ -487,14 +487,7 @@ describe('a Standard Schema whose validate() returns a thenable', () => {
   });
 });
 
-const WAIT_FOR = `
-const waitFor = async (what, test) => {
-  const until = Date.now() + 20_000;
-  while (!test()) {
-    if (Date.now() > until) throw new Error('timed out waiting for ' + what);
-    await sleep(20);
-  }
-};
+const WAIT_FOR = `${WAIT_FOR_SOURCE}
 const manifest = (name, entryPoint) => JSON.stringify({ name, version: '1.0.0', entryPoint });
 `;
 

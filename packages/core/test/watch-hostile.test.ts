@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { chmod, cp, mkdir, readdir, readFile, readlink, rename, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PluginHost, type Logger } from '../src/index.js';
-import { CORE_ESM } from './helpers/child.js';
+import { CORE_ESM, runNode, type ChildResult } from './helpers/child.js';
 import { makeTempDir, removeDir, writeFiles } from './helpers/fixtures.js';
 import { esmPlugin, inFolder } from './helpers/plugins.js';
 
@@ -246,29 +245,15 @@ describe('a watched folder that goes away and comes back', () => {
 });
 
 /** Runs an ES module host script in a fresh Node process, as `nobody` when this process is root. */
-function runScript(file: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runScript(file: string): Promise<ChildResult> {
   const asRoot = process.getuid?.() === 0;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [file], {
-      cwd: root,
-      env: { ...process.env, NODE_OPTIONS: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`host script did not exit within ${BOUND_MS * 2} ms\n${stdout}\n${stderr}`));
-    }, BOUND_MS * 2);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+  return runNode(
+    [file],
+    root,
+    BOUND_MS * 2,
+    undefined,
+    asRoot ? { uid: 65534, gid: 65534 } : undefined,
+  );
 }
 
 describe.runIf(process.platform === 'linux')('a watcher error', () => {
@@ -294,8 +279,7 @@ process.stdout.write('RESULT ' + JSON.stringify({ events, logged: logged.map((m)
     await chmod(script, 0o644);
     const run = await runScript(script);
     expect(run.code, run.stderr).toBe(0);
-    const line = run.stdout.split('\n').find((l) => l.startsWith('RESULT '));
-    expect(JSON.parse(line?.slice(7) ?? 'null')).toEqual({
+    expect(run.result).toEqual({
       events: [['AUG_WATCH_FAILED', 'EACCES', true]],
       logged: [true],
     });

@@ -70,18 +70,38 @@ export async function runHost(
   );
 }
 
-/** Spawns node with arguments and collects its output; kills it after `timeoutMs`. */
+/**
+ * Source of `waitFor(what, test)` for host scripts: polls `test()` every 20 ms
+ * and throws after 20 s (uses the prelude's `sleep`).
+ */
+export const WAIT_FOR_SOURCE = `
+const waitFor = async (what, test) => {
+  const until = Date.now() + 20_000;
+  while (!test()) {
+    if (Date.now() > until) throw new Error('timed out waiting for ' + what);
+    await sleep(20);
+  }
+};
+`;
+
+/**
+ * Spawns node with arguments and collects its output; kills it after
+ * `timeoutMs`. `user` runs it as another user (uid and gid), e.g. one that
+ * file permissions apply to when the tests run as root.
+ */
 export function runNode(
   args: string[],
   cwd: string,
   timeoutMs = CHILD_TIMEOUT_MS,
   env?: NodeJS.ProcessEnv,
+  user?: { uid: number; gid: number },
 ): Promise<ChildResult> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, args, {
       cwd,
       env: { ...process.env, NODE_OPTIONS: '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
+      ...user,
     });
     let stdout = '';
     let stderr = '';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runHost, type HostKind } from '../helpers/child.js';
+import { WAIT_FOR_SOURCE, runHost, type HostKind } from '../helpers/child.js';
 import { makeTempDir, removeDir, writeFiles } from '../helpers/fixtures.js';
 import { esmPlugin, inFolder } from '../helpers/plugins.js';
 
@@ -12,15 +12,7 @@ afterEach(async () => {
   await removeDir(root);
 });
 
-const WAIT_FOR = `
-const waitFor = async (what, test) => {
-  const until = Date.now() + 20_000;
-  while (!test()) {
-    if (Date.now() > until) throw new Error('timed out waiting for ' + what);
-    await sleep(20);
-  }
-};
-`;
+const WAIT_FOR = WAIT_FOR_SOURCE;
 
 describe.each<HostKind>(['esm', 'cjs'])('watching the folder (%s host)', (kind) => {
   it('loads a new plugin, keeps the old version of a broken one, and lets the process exit on close()', async () => {
@@ -63,7 +55,7 @@ describe.each<HostKind>(['esm', 'cjs'])('watching a hostile folder (%s host)', (
   it('gets ready despite symlink loops, survives rm -rf and re-creation, and exits on close()', async () => {
     const run = await runHost(
       root,
-      `${WAIT_FOR.replace('10_000', '20_000')}
+      `${WAIT_FOR}
 fs.symlinkSync('.', 'plugins/first/self');
 fs.symlinkSync('..', 'plugins/first/up');
 const errors = [];
