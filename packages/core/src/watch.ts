@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { basename, dirname } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { debug } from './internal/log.js';
 import { WATCH_DEPTH, isWatchIgnored } from './internal/watch-filter.js';
 
@@ -57,6 +57,25 @@ function isSame(a: FolderIdentity | undefined, b: FolderIdentity | undefined): b
 }
 
 /** Whether a raw event's details come from the watch on `path` itself. */
+/**
+ * Whether a raw file-system event (chokidar's `raw`: the watched path and the
+ * name it reported) is about something the scan looks at: inside the folder,
+ * not below a dot-entry of the folder or any `node_modules`.
+ */
+function isRawChange(folder: string, name: unknown, details: unknown): boolean {
+  const watched =
+    typeof details === 'object' && details !== null
+      ? (details as { watchedPath?: unknown }).watchedPath
+      : undefined;
+  if (typeof watched !== 'string') return false;
+  const full = typeof name === 'string' && name !== '' ? join(watched, name) : watched;
+  const rel = relative(folder, full);
+  if (rel.startsWith('..') || isAbsolute(rel)) return false;
+  const parts = rel.split(sep);
+  const first = parts[0] ?? '';
+  return !first.startsWith('.') && !parts.includes('node_modules');
+}
+
 function isWatchOf(details: unknown, path: string): boolean {
   return (
     typeof details === 'object' &&
@@ -170,8 +189,14 @@ export async function watchFolder(options: WatchFolderOptions): Promise<FolderWa
     });
     // a 'rename' of the folder's own name, seen by the folder's own watch, is the folder going away
     watcher.on('raw', (event, path, details) => {
-      if (event === 'rename' && path === basename(folder) && isWatchOf(details, folder)) restart();
-      else check();
+      if (event === 'rename' && path === basename(folder) && isWatchOf(details, folder)) {
+        restart();
+        return;
+      }
+      check();
+      // chokidar drops what it looks at too late (a plugin added and deleted
+      // before it stats it) or within its throttle: the raw event still counts
+      if (isRawChange(folder, path, details)) changed();
     });
     await use(watcher);
     if (!isSame(identityOf(folder), identity)) restart();

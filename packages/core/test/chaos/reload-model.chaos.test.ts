@@ -277,6 +277,28 @@ describe('reload state machine (model-based)', () => {
         ),
         `${FILE} -t "under watch"`,
         10,
+        // a plugin added, loaded by a reload, and deleted before the watcher looked at it
+        // (5,000-run long run, seed 1115444826): chokidar reported neither change
+        [
+          [
+            [
+              {
+                commands: [
+                  {
+                    command: {
+                      op: 'add',
+                      slot: 2,
+                      kind: { origin: 'dir', format: 'esm', multi: false },
+                    },
+                    reload: true,
+                    settle: false,
+                  },
+                  { command: { op: 'delete', slot: 2 }, reload: false, settle: false },
+                ],
+              },
+            ],
+          ],
+        ],
       );
     },
     CHAOS_TIMEOUT_MS,

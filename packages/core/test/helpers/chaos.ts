@@ -32,13 +32,18 @@ export function chaosParameters(fallbackRuns: number): fc.Parameters<unknown> {
  * the command that replays it (`npm run test:chaos -- --seed S --path P <file>`).
  *
  * @param file - the test file, for the replay command
+ * @param examples - cases that failed once (regressions), checked before the generated ones
  */
 export async function assertChaos<Ts>(
   property: fc.IAsyncProperty<Ts>,
   file: string,
   fallbackRuns: number,
+  examples: Ts[] = [],
 ): Promise<void> {
-  const details = await fc.check(property, chaosParameters(fallbackRuns) as fc.Parameters<Ts>);
+  const parameters = chaosParameters(fallbackRuns) as fc.Parameters<Ts>;
+  // counterexamples found by earlier long runs run first (not while a path is replayed)
+  if (parameters.path === undefined) parameters.examples = examples;
+  const details = await fc.check(property, parameters);
   if (!details.failed) return;
   const replay = `npm run test:chaos -- --seed=${details.seed} --path=${details.counterexamplePath ?? ''} ${file}`;
   const report = fc.defaultReportMessage(details) ?? 'property failed';
