@@ -13,12 +13,10 @@ const TARGET = 1.1;
 const FIRST_START_WHY =
   'Per archive Augment hashes the file, checks every entry, extracts it into a temporary ' +
   'folder and renames that into place, then loads the plugin like a directory (so the cold ' +
-  "load's costs apply too). On top of that, `ArchiveCache.ensure()` calls `#addLease()` for " +
-  'every archive it extracts, and each call rewrites the lease file (`mkdir`, write a temporary ' +
-  'file, `rename`: the `#writeLease` frames), N writes of a growing file in one scan. Proposed ' +
-  'fix (packages/core/src/cache.ts): coalesce the lease writes of a scan: one write in flight ' +
-  'at a time, carrying every extraction added meanwhile (or one write, before extracting, ' +
-  'naming every archive of the scan that is not in the cache).';
+  "load's costs apply too). On top of that, `ArchiveCache.claim()` leases every archive " +
+  'before it is looked up or extracted (so that no other process sweeps it meanwhile): the ' +
+  "claims of one scan share the lease writes in flight, and each write reads the sweeps' " +
+  'intents after it.';
 
 /**
  * @param {import('./context.mjs').Context} ctx
