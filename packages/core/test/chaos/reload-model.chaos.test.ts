@@ -11,7 +11,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PluginHost, type ReloadReport } from '../../src/index.js';
+import { PluginHost, type PluginHostOptions, type ReloadReport } from '../../src/index.js';
 import { CHAOS_TIMEOUT_MS, assertChaos, mustResolve, safeDescribe } from '../helpers/chaos.js';
 import { EventLog, captureBefore, checkScan, failureKey } from '../helpers/chaos-events.js';
 import { ChaosFolder, nextToken, type Breakage, type SlotKind } from '../helpers/chaos-folder.js';
@@ -140,6 +140,27 @@ afterEach(async () => {
   await removeDir(root);
 });
 
+/** A fresh plugin folder for one run, and a host on it with the hostile hooks. */
+async function startRun(
+  name: string,
+  tokenPrefix: string,
+  extra: Partial<PluginHostOptions> = {},
+): Promise<{ dir: string; folder: ChaosFolder; host: PluginHost }> {
+  const dir = join(root, name);
+  const folder = new ChaosFolder(join(dir, 'plugins'), nextToken(tokenPrefix));
+  await mkdir(folder.folder, { recursive: true });
+  const host = new PluginHost({
+    folder: folder.folder,
+    cacheDir: join(dir, 'cache'),
+    validator: isGreeterLike,
+    logger: false,
+    loadTimeoutMs: 20_000,
+    ...extra,
+    ...HOSTILE_HOST_HOOKS,
+  });
+  return { dir, folder, host };
+}
+
 describe('reload state machine (model-based)', () => {
   it(
     'matches the model after every scan, whatever the folder goes through',
@@ -148,23 +169,13 @@ describe('reload state machine (model-based)', () => {
       await assertChaos(
         fc.asyncProperty(fc.array(stepArb, { minLength: 1, maxLength: 8 }), async (steps) => {
           run += 1;
-          const dir = join(root, `run-${run}`);
-          const folder = new ChaosFolder(join(dir, 'plugins'), nextToken('m'));
-          await mkdir(folder.folder, { recursive: true });
-          const host = new PluginHost({
-            folder: folder.folder,
-            cacheDir: join(dir, 'cache'),
-            validator: isGreeterLike,
-            logger: false,
-            loadTimeoutMs: 20_000,
-            ...HOSTILE_HOST_HOOKS,
-          });
-          const log = new EventLog(host as PluginHost);
+          const { dir, folder, host } = await startRun(`run-${run}`, 'm');
+          const log = new EventLog(host);
           let state: ModelState = EMPTY_MODEL;
           try {
             for (const step of steps) {
               for (const command of step.commands) await applyCommand(folder, command);
-              const before = captureBefore(host as PluginHost);
+              const before = captureBefore(host);
               const first = log.scans.length;
               const calls = Array.from({ length: step.reloads }, () => host.reload());
               if (step.reloads === 3)
@@ -186,14 +197,7 @@ describe('reload state machine (model-based)', () => {
                 const expected = expectScan(folder, state);
                 const report = reports[i] ?? reports[0];
                 if (report === undefined) throw new Error('no report');
-                checkScan(
-                  host as PluginHost,
-                  expected,
-                  report,
-                  events,
-                  previous,
-                  i === scans.length - 1,
-                );
+                checkScan(host, expected, report, events, previous, i === scans.length - 1);
                 state = expected.next;
                 previous = {
                   registry: previous.registry,
@@ -230,21 +234,12 @@ describe('reload state machine (model-based)', () => {
           ),
           async (bursts) => {
             run += 1;
-            const dir = join(root, `watch-${run}`);
-            const folder = new ChaosFolder(join(dir, 'plugins'), nextToken('w'));
-            await mkdir(folder.folder, { recursive: true });
-            const host = new PluginHost({
-              folder: folder.folder,
-              cacheDir: join(dir, 'cache'),
-              validator: isGreeterLike,
-              logger: false,
-              loadTimeoutMs: 20_000,
+            const { dir, folder, host } = await startRun(`watch-${run}`, 'w', {
               watch: true,
               watchDebounceMs: 30,
-              ...HOSTILE_HOST_HOOKS,
             });
-            const log = new EventLog(host as PluginHost);
-            const starts = recordStarts(host as PluginHost, folder);
+            const log = new EventLog(host);
+            const starts = recordStarts(host, folder);
             try {
               // the first reload starts the watcher and waits until it is ready
               await mustResolve(host.reload(), 'reload()');
@@ -253,16 +248,16 @@ describe('reload state machine (model-based)', () => {
                 for (const { command, reload, settle } of burst.commands) {
                   await applyCommand(folder, command);
                   if (reload) manual.push(host.reload());
-                  if (settle) await waitForSettledScan(host as PluginHost, folder, log, starts);
+                  if (settle) await waitForSettledScan(host, folder, log, starts);
                 }
-                await waitForSettledScan(host as PluginHost, folder, log, starts);
+                await waitForSettledScan(host, folder, log, starts);
                 for (const call of manual) await mustResolve(call, 'reload() under watch');
-                checkSettled(host as PluginHost, folder);
+                checkSettled(host, folder);
                 checkEventsAgree(log);
               }
               const last = await mustResolve(host.reload(), 'reload() after settling');
               expect([...last.added, ...last.updated, ...last.removed], 'settled').toEqual([]);
-              checkSettled(host as PluginHost, folder);
+              checkSettled(host, folder);
               // close() waits for the running scan: then every scan that started has finished
               await mustResolve(host.close(), 'close()');
               expect(
