@@ -193,23 +193,42 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/** The `"$schema"` key a manifest may hold: known to editors, ignored by the host. */
+const SCHEMA_KEY_RULE = {
+  type: 'string',
+  description: 'The JSON Schema editors check this file against (this one).',
+  examples: ['./node_modules/@augment/core/schema/plugin.manifest.schema.json'],
+};
+
 /**
  * JSON Schema (draft 2020-12) of `plugin.manifest.json`, generated from the
  * same rules as `validateManifest` on the first call, then frozen and reused.
  * Published as `@augment/core/plugin.manifest.schema.json`, so a manifest can
- * point its `"$schema"` key at it for editor help. It accepts exactly what
- * `validateManifest` accepts, except that it cannot check that `engines.host`
- * is a valid semver range.
+ * point its `"$schema"` key at it for editor help. On the known keys it
+ * accepts exactly what `validateManifest` accepts, except that it cannot check
+ * that `engines.host` is a valid semver range. It is stricter on purpose about
+ * the rest: an unknown top-level key (a typo such as `"descripton"`) is an
+ * error in the editor (`additionalProperties: false`, with `"$schema"` allowed),
+ * while `validateManifest` keeps such keys so that a host loads manifests
+ * written for a newer version (free-form data belongs in `meta`).
  *
  * @returns the same frozen object on every call
  */
 export function getManifestJsonSchema(): ManifestJsonSchema {
   if (jsonSchema === undefined) {
-    const { $schema, title, description, ...rules } = z.toJSONSchema(getManifestSchema(), {
-      target: 'draft-2020-12',
-      io: 'input',
+    const { $schema, title, description, properties, ...rules } = z.toJSONSchema(
+      getManifestSchema(),
+      { target: 'draft-2020-12', io: 'input' },
+    );
+    jsonSchema = deepFreeze({
+      $schema,
+      $id: SCHEMA_ID,
+      title,
+      description,
+      ...rules,
+      properties: { $schema: SCHEMA_KEY_RULE, ...properties },
+      additionalProperties: false,
     });
-    jsonSchema = deepFreeze({ $schema, $id: SCHEMA_ID, title, description, ...rules });
   }
   return jsonSchema;
 }

@@ -2,9 +2,12 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import fc from 'fast-check';
 import validRange from 'semver/ranges/valid.js';
 import { describe, expect, it } from 'vitest';
+import { PluginHost } from '../src/host.js';
 import { getManifestIssues, validateManifest } from '../src/manifest.js';
 import { getManifestJsonSchema } from '../src/manifest-schema.js';
+import { makeTempDir, removeDir, writeFiles } from './helpers/fixtures.js';
 import { manifestArbitrary } from './helpers/manifest-arbitrary.js';
+import { esmPlugin, inFolder } from './helpers/plugins.js';
 
 const manifestJsonSchema = getManifestJsonSchema();
 
@@ -56,8 +59,16 @@ const good: unknown[] = [
   { ...base, engines: {} },
   { ...base, engines: { host: '^1.0.0', node: 20 } },
   { ...base, meta: { a: [1, { b: null }] } },
-  { ...base, $schema: './schema.json', anything: [null] },
+  { ...base, $schema: './schema.json' },
 ];
+
+/** The keys validateManifest knows; the others it keeps without checking them. */
+const KNOWN = new Set(['name', 'version', 'entryPoint', 'meta', 'description', 'engines']);
+
+/** A manifest without the keys validateManifest does not check. */
+function knownKeysOf(value: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(value).filter(([key]) => KNOWN.has(key)));
+}
 
 const bad: unknown[] = [
   null,
@@ -108,7 +119,7 @@ describe('manifestJsonSchema', () => {
     expect(manifestJsonSchema.description).toBeTypeOf('string');
     const properties = manifestJsonSchema.properties ?? {};
     expect(Object.keys(properties).sort()).toEqual(
-      ['description', 'engines', 'entryPoint', 'meta', 'name', 'version'].sort(),
+      ['$schema', 'description', 'engines', 'entryPoint', 'meta', 'name', 'version'].sort(),
     );
     for (const property of Object.values(properties)) {
       expect(property).toHaveProperty('description');
@@ -132,8 +143,22 @@ describe('manifestJsonSchema', () => {
     expect(validatorAccepts(manifest)).toBe(false);
   });
 
-  it('agrees with validateManifest on arbitrary manifests', () => {
-    const manifest = manifestArbitrary();
+  it('flags unknown top-level keys for editors, which validateManifest keeps (forward compatibility)', () => {
+    for (const extra of [{ descripton: 'typo' }, { anything: [null] }, { hooks: {} }]) {
+      const manifest = { ...base, ...extra };
+      expect(schemaAccepts(manifest)).toBe(false);
+      expect(schemaAccepts.errors?.[0]).toMatchObject({
+        keyword: 'additionalProperties',
+        params: { additionalProperty: Object.keys(extra)[0] },
+      });
+      expect(validateManifest(manifest)).toMatchObject(extra);
+    }
+    expect(schemaAccepts({ ...base, $schema: 5 })).toBe(false);
+    expect(manifestJsonSchema.additionalProperties).toBe(false);
+  });
+
+  it('agrees with validateManifest on arbitrary manifests, on the keys it checks', () => {
+    const manifest = manifestArbitrary().map(knownKeysOf);
     fc.assert(
       fc.property(manifest, (value) => {
         const engines: unknown = value.engines;
@@ -150,5 +175,26 @@ describe('manifestJsonSchema', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('unknown top-level keys at run time', () => {
+  it('a PluginHost loads a plugin whose manifest has keys the schema flags', async () => {
+    const root = await makeTempDir('manifest-extra');
+    try {
+      const manifest = { $schema: './schema.json', hooks: { onInstall: 'x' }, descripton: 'typo' };
+      await writeFiles(root, inFolder('future', esmPlugin('future', undefined, { manifest })));
+      expect(schemaAccepts({ ...base, ...manifest })).toBe(false);
+      await using host = new PluginHost({
+        folder: root,
+        validator: (p: unknown): p is unknown => p !== undefined,
+        logger: false,
+      });
+      const report = await host.reload();
+      expect(report.failed).toEqual([]);
+      expect(host.get('future')?.manifest).toMatchObject({ hooks: { onInstall: 'x' } });
+    } finally {
+      await removeDir(root);
+    }
   });
 });
