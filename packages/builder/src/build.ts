@@ -19,6 +19,7 @@ import {
 } from './config.js';
 import { BUILD_ERROR_CODES, buildError, describe } from './errors.js';
 import type { PackResult } from './pack.js';
+import { assertProjectManifest } from './manifest-project.js';
 import { startTypecheck, type RunningTypecheck } from './typecheck.js';
 import { loadManifest, type LoadedManifest } from './validate.js';
 
@@ -140,6 +141,7 @@ async function prepare(resolved: ResolvedBuildOptions, paths: ProjectPaths): Pro
   );
   bundling.catch(() => undefined);
   const loaded = await loadManifest(paths.dir);
+  assertProjectManifest(loaded, (await pkg.catch(() => undefined))?.text ?? '');
   await checkEntry(paths);
   await pkg;
   return { loaded, bundling };
@@ -178,8 +180,11 @@ export async function createBuildContext(options: BuildOptions): Promise<BuildCo
     if (disposed) throw new Error('rebuild() was called after dispose()');
     const started = performance.now();
     const loaded = await loadManifest(paths.dir);
+    // problems in their order: manifest, entry point, package.json
+    const latest = readProjectPackage(paths.packageJson);
+    assertProjectManifest(loaded, (await latest.catch(() => undefined))?.text ?? '');
     await checkEntry(paths);
-    const ctx = await contextFor(await readProjectPackage(paths.packageJson));
+    const ctx = await contextFor(await latest);
     const output = await ctx.rebuild().catch((error: unknown) => {
       throw compileError(error, paths);
     });

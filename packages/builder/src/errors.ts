@@ -9,7 +9,11 @@ export const BUILD_ERROR_CODES = {
   OPTIONS_INVALID: 'AUG_BUILD_OPTIONS_INVALID',
   /** The project (or the target of `validate()`) has no `plugin.manifest.json`. */
   NO_MANIFEST: 'AUG_BUILD_NO_MANIFEST',
-  /** `plugin.manifest.json` is not valid JSON or breaks one or more schema rules. */
+  /**
+   * `plugin.manifest.json` is not valid JSON, breaks one or more schema rules,
+   * has an unknown top-level key, or (in a project) has an `entryPoint` other
+   * than `./dist/index.js` or a `name` or `version` other than package.json's.
+   */
   MANIFEST_INVALID: 'AUG_BUILD_MANIFEST_INVALID',
   /** The project has no `src/index.ts`. */
   NO_ENTRY: 'AUG_BUILD_NO_ENTRY',

@@ -12,6 +12,9 @@ import {
   type Manifest,
 } from '@augment/core';
 import { BUILD_ERROR_CODES, buildError, describe, type BuildError } from './errors.js';
+import { locateJson, type JsonLocations } from './json-locations.js';
+import { unknownKeyProblems } from './manifest-keys.js';
+import { projectManifestProblems } from './manifest-project.js';
 
 /** What {@link validate} found. */
 export interface ValidateResult {
@@ -27,15 +30,18 @@ export interface ValidateResult {
 
 /**
  * Checks a plugin without building or loading it. The target is:
- * - a project folder (it has `src/`): the manifest's rules, `src/index.ts`
- *   present, and core's `checkManifestFiles` once the entry point exists;
+ * - a project folder (it has `src/`): the manifest's rules, an `entryPoint`
+ *   of `./dist/index.js`, `name` and `version` equal to package.json's,
+ *   `src/index.ts` present, and core's `checkManifestFiles` once the entry
+ *   point exists;
  * - any other folder, taken as a built `dist/`: the manifest's rules and
  *   `checkManifestFiles` (the entry point must exist);
  * - a `.zip`: every check of core's `inspectArchive` with the default limits,
  *   the manifest inside, and its entry point present in the archive.
  *
- * A manifest that is missing, not JSON or breaks a rule rejects (there is no
- * manifest to return); the problems it lists are in the error's `details`.
+ * A manifest that is missing, not JSON, breaks a rule or has a top-level key
+ * core does not define rejects (there is no manifest to return); the problems
+ * it lists are in the error's `details`.
  *
  * @param target - a folder or a `.zip`
  * @throws {BuildError} `AUG_BUILD_NO_MANIFEST`, `AUG_BUILD_MANIFEST_INVALID`,
@@ -51,8 +57,14 @@ export async function validate(target: string): Promise<ValidateResult> {
     throw validateError(`${path} is neither a folder nor a .zip file.`);
   }
   const isProject = await isDirectory(join(path, 'src'));
-  const { manifest } = await loadManifest(path);
+  const { manifest, text } = await loadManifest(path);
   const problems: string[] = [];
+  if (isProject) {
+    const packageText = await readFile(join(path, 'package.json'), 'utf8').catch(() => '');
+    problems.push(
+      ...projectManifestProblems({ manifest, manifestText: text, packageText }).problems,
+    );
+  }
   if (isProject && !(await isFile(join(path, 'src', 'index.ts')))) {
     problems.push('src/index.ts: missing; it is the entry point the builder bundles');
   }
@@ -96,6 +108,8 @@ export interface LoadedManifest {
   readonly manifest: Manifest;
   readonly json: Readonly<Record<string, unknown>>;
   readonly file: string;
+  /** The file's text, for the positions of its keys. */
+  readonly text: string;
 }
 
 /**
@@ -103,7 +117,8 @@ export interface LoadedManifest {
  *
  * @param dir - the folder holding the manifest
  * @throws {BuildError} `AUG_BUILD_NO_MANIFEST` (missing or unreadable),
- *   `AUG_BUILD_MANIFEST_INVALID` (listing every problem, as `plugin.manifest.json:line:col: …` or `plugin.manifest.json: path: …`)
+ *   `AUG_BUILD_MANIFEST_INVALID` (listing every problem, core's rules and
+ *   unknown top-level keys, as `plugin.manifest.json:line:col: …`)
  */
 export async function loadManifest(dir: string): Promise<LoadedManifest> {
   const file = join(dir, MANIFEST_FILE);
@@ -125,33 +140,62 @@ export async function loadManifest(dir: string): Promise<LoadedManifest> {
   return parseManifestText(text, MANIFEST_FILE, file);
 }
 
+/**
+ * Parses and validates a manifest's text: core's rules, and no unknown
+ * top-level key. Every problem line has the exact `line:col` of its key or value.
+ */
 function parseManifestText(text: string, label: string, file: string): LoadedManifest {
+  const locations = locateJson(text);
+  let manifest: Manifest | undefined;
+  let cause: unknown;
+  let problems: string[] = [];
   try {
-    const manifest = parseManifest(text, file);
-    const json = JSON.parse(text.replace(/^\uFEFF/u, '')) as Record<string, unknown>;
-    return { manifest, json, file };
+    manifest = parseManifest(text, file);
   } catch (error) {
-    throw manifestError(error, label, file);
+    cause = error;
+    problems = ruleProblems(error, label, locations);
   }
+  let json: unknown;
+  try {
+    json = JSON.parse(text.replace(/^\uFEFF/u, ''));
+  } catch {
+    json = undefined;
+  }
+  const unknownKeys = unknownKeyProblems(json, locations, label);
+  if (manifest === undefined || unknownKeys.length > 0) {
+    throw manifestError([...problems, ...unknownKeys], file, cause, unknownKeys.length > 0);
+  }
+  return { manifest, json: json as Record<string, unknown>, file, text };
 }
 
-function manifestError(error: unknown, label: string, file: string): BuildError {
+/** The problems of core's `parseManifest` error, each at its key or value. */
+function ruleProblems(error: unknown, label: string, locations: JsonLocations): string[] {
   const issues = getManifestIssues(error);
-  let problems: string[];
   if (issues.length > 0) {
-    problems = issues.map((issue) => `${label}: ${issue.path}: ${issue.message}`);
-  } else {
-    const cause = error instanceof Error && error.cause !== undefined ? error.cause : error;
-    const at = /at line (\d+), column (\d+)/u.exec(describe(error));
-    problems = [`${label}${at === null ? '' : `:${at[1]}:${at[2]}`}: ${describe(cause)}`];
+    return issues.map((issue) => {
+      const path = issue.path === '(root)' ? [] : issue.path.split('.');
+      return `${locations.label(label, path)}: ${issue.path}: ${issue.message}`;
+    });
   }
+  const cause = error instanceof Error && error.cause !== undefined ? error.cause : error;
+  const at = /at line (\d+), column (\d+)/u.exec(describe(error));
+  return [`${label}${at === null ? '' : `:${at[1]}:${at[2]}`}: ${describe(cause)}`];
+}
+
+function manifestError(
+  problems: readonly string[],
+  file: string,
+  cause: unknown,
+  unknownKeys: boolean,
+): BuildError {
   const count = problems.length === 1 ? 'a problem' : `${problems.length} problems`;
+  const meta = unknownKeys ? ' Free-form data belongs in "meta", which takes any keys.' : '';
   return buildError(
     BUILD_ERROR_CODES.MANIFEST_INVALID,
     `${file} has ${count}:`,
     problems,
-    'Fix the manifest and try again; nothing was written.',
-    { file, cause: error },
+    `Fix the manifest and try again; nothing was written.${meta}`,
+    { file, cause },
   );
 }
 

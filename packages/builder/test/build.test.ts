@@ -229,9 +229,9 @@ describe('build: failures write nothing', () => {
     const error = await buildErrorOf(build({ dir }));
     expect(error.code).toBe('AUG_BUILD_MANIFEST_INVALID');
     expect(error.details).toHaveLength(3);
-    expect(error.details.join('\n')).toMatch(/plugin\.manifest\.json: name: /u);
-    expect(error.details.join('\n')).toMatch(/plugin\.manifest\.json: version: /u);
-    expect(error.details.join('\n')).toMatch(/plugin\.manifest\.json: entryPoint: /u);
+    expect(error.details.join('\n')).toMatch(/plugin\.manifest\.json:\d+:\d+: name: /u);
+    expect(error.details.join('\n')).toMatch(/plugin\.manifest\.json:\d+:\d+: version: /u);
+    expect(error.details.join('\n')).toMatch(/plugin\.manifest\.json:\d+:\d+: entryPoint: /u);
     for (const detail of error.details) expect(error.message).toContain(detail);
     expect(existsSync(join(dir, 'dist'))).toBe(false);
   });

@@ -543,7 +543,9 @@ describe('augment validate', () => {
     expect(run.stdout).toBe('');
     expect(run.stderr).toMatch(/^error: .*plugin\.manifest\.json has 3 problems/u);
     for (const field of ['name', 'version', 'entryPoint']) {
-      expect(run.stderr).toMatch(new RegExp(`^  plugin\\.manifest\\.json: ${field}: `, 'mu'));
+      expect(run.stderr).toMatch(
+        new RegExp(`^  plugin\\.manifest\\.json:\\d+:\\d+: ${field}: `, 'mu'),
+      );
     }
     expect(run.stderr).not.toMatch(STACK);
   });

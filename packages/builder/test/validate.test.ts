@@ -72,7 +72,9 @@ describe('validate: project', () => {
     const error = await rejection(validate(dir));
     expect(error.code).toBe('AUG_BUILD_MANIFEST_INVALID');
     expect(error.details).toHaveLength(4);
-    expect(error.details.every((line) => line.startsWith('plugin.manifest.json: '))).toBe(true);
+    expect(error.details.every((line) => /^plugin\.manifest\.json:\d+:\d+: /u.test(line))).toBe(
+      true,
+    );
   });
 
   it('rejects a folder without a manifest, a missing target and a file that is no zip', async () => {

@@ -169,20 +169,22 @@ describe('augment watch', () => {
     await watching.next(BUILT);
     await edit(
       'plugin.manifest.json',
-      JSON.stringify({ name: 'my-plugin', version: '1.1.0', entryPoint: './dist/index.js' }),
+      JSON.stringify({ ...PROJECT['plugin.manifest.json'], description: 'first edit' }),
     );
     await watching.next(REBUILT);
-    expect(await readFile(join(dir, 'dist/plugin.manifest.json'), 'utf8')).toContain('1.1.0');
+    expect(await readFile(join(dir, 'dist/plugin.manifest.json'), 'utf8')).toContain('first edit');
 
     // deleted, then written again: still watched
     await rm(join(dir, 'plugin.manifest.json'));
     await watching.next(/error: .*plugin\.manifest\.json is missing/u);
     await edit(
       'plugin.manifest.json',
-      JSON.stringify({ name: 'my-plugin', version: '1.2.0', entryPoint: './dist/index.js' }),
+      JSON.stringify({ ...PROJECT['plugin.manifest.json'], description: 'written again' }),
     );
     await watching.next(REBUILT);
-    expect(await readFile(join(dir, 'dist/plugin.manifest.json'), 'utf8')).toContain('1.2.0');
+    expect(await readFile(join(dir, 'dist/plugin.manifest.json'), 'utf8')).toContain(
+      'written again',
+    );
 
     await edit('src/extra.ts', 'export const extra = "extra-value";\n');
     await edit('src/index.ts', 'export { extra } from "./extra.js";\n');
