@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { buildCommand } from './commands/build.js';
+import { syncCommand } from './commands/sync.js';
 import { validateCommand } from './commands/validate.js';
 import { watchCommand } from './commands/watch.js';
 import { createOutput } from './output.js';
@@ -14,7 +15,7 @@ function readVersion(): string {
   return typeof version === 'string' ? version : '0.0.0';
 }
 
-/** Builds the `augment` program with its three commands. */
+/** Builds the `augment` program with its commands. */
 export function createProgram(): Command {
   const program = new Command('augment')
     .description('Build, watch and validate plugins for @augment/core.')
@@ -23,6 +24,7 @@ export function createProgram(): Command {
     .addCommand(buildCommand())
     .addCommand(watchCommand())
     .addCommand(validateCommand())
+    .addCommand(syncCommand())
     .addHelpText(
       'after',
       `

@@ -27,6 +27,8 @@ export const BUILD_ERROR_CODES = {
   PACK: 'AUG_BUILD_PACK',
   /** `validate()` could not examine its target (missing, unreadable, or an unsafe archive). */
   VALIDATE: 'AUG_BUILD_VALIDATE',
+  /** `sync()` found no string `name` and `version` in package.json, or could not update the manifest. */
+  SYNC: 'AUG_BUILD_SYNC',
 } as const;
 
 /** One of the stable `AUG_BUILD_…` codes listed in {@link BUILD_ERROR_CODES}. */

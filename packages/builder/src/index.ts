@@ -8,6 +8,8 @@ export { pack } from './pack.js';
 export type { PackResult } from './pack.js';
 export { parseDiagnostics, typecheck } from './typecheck.js';
 export type { TypecheckResult } from './typecheck.js';
+export { sync } from './sync.js';
+export type { SyncChange, SyncResult } from './sync.js';
 export { validate } from './validate.js';
 export type { ValidateResult } from './validate.js';
 export { watch } from './watch.js';

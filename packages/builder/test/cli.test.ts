@@ -150,6 +150,9 @@ describe('help and usage errors', () => {
         validate [target]      Check plugin.manifest.json (schema, entry point) of a
                                plugin project, a built dist/ folder or a .zip archive,
                                without building.
+        sync [dir]             Copy package.json's name and version into
+                               plugin.manifest.json, keeping the rest of the file as
+                               it is; as npm's "version" script, also git add it.
         help [command]         show the help of a command
 
       Run "augment <command> --help" for a command's flags and examples.

@@ -12,6 +12,7 @@ it('pins the builder error codes: a shipped code never disappears or changes', (
       "OPTIONS_INVALID": "AUG_BUILD_OPTIONS_INVALID",
       "OUTPUT_INVALID": "AUG_BUILD_OUTPUT_INVALID",
       "PACK": "AUG_BUILD_PACK",
+      "SYNC": "AUG_BUILD_SYNC",
       "TYPECHECK": "AUG_BUILD_TYPECHECK",
       "VALIDATE": "AUG_BUILD_VALIDATE",
     }
