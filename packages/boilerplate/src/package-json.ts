@@ -81,6 +81,8 @@ export function createPackageJson(
       watch: `augment watch${format}`,
       typecheck: 'tsc --noEmit',
       test: 'npm run build && node --test',
+      // npm runs it after each `npm version` bump: the manifest follows, in the same commit
+      version: 'augment sync',
       prepublishOnly: 'npm test',
     },
     ...(types === undefined ? {} : { peerDependencies: { [types.name]: types.range } }),

@@ -100,6 +100,7 @@ describe('the standard structure', () => {
         watch: 'augment watch',
         typecheck: 'tsc --noEmit',
         test: 'npm run build && node --test',
+        version: 'augment sync',
         prepublishOnly: 'npm test',
       },
       devDependencies: {
