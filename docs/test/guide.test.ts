@@ -399,12 +399,9 @@ describe.skipIf(isWindows)('the plugin authoring guide, followed step by step', 
       await plugin.run('npm version minor --no-git-tag-version');
       const pkg = await readJson(join(plugin.cwd, 'package.json'));
       expect(pkg['version']).toBe('0.2.0');
-      const manifestPath = join(plugin.cwd, 'plugin.manifest.json');
-      const manifest = await readJson(manifestPath);
-      await writeFile(
-        manifestPath,
-        `${JSON.stringify({ ...manifest, version: '0.2.0' }, null, 2)}\n`,
-      );
+      // the version script (augment sync) made the manifest follow
+      const manifest = await readJson(join(plugin.cwd, 'plugin.manifest.json'));
+      expect(manifest['version']).toBe('0.2.0');
       await plugin.run('npm run build', BUILD);
       // the old archive stays beside the new one: the conflict rule picks 0.2.0
       await exec(
@@ -443,7 +440,7 @@ describe.skipIf(isWindows)('the plugin authoring guide, followed step by step', 
       await shell.run('npm init -y --init-version 0.1.0');
       await shell.run('npm pkg set type=module engines.node=">=20.19" "files[]=dist"');
       await shell.run(
-        'npm pkg set scripts.build="augment build --zip" scripts.watch="augment watch" scripts.typecheck="tsc --noEmit"',
+        'npm pkg set scripts.build="augment build --zip" scripts.watch="augment watch" scripts.typecheck="tsc --noEmit" scripts.version="augment sync"',
       );
       await shell.run('npm pkg delete main scripts.test');
       await shell.run(
