@@ -300,7 +300,9 @@ describe('createBuildContext', () => {
       expect((await buildErrorOf(context.rebuild())).code).toBe('AUG_BUILD_COMPILE');
       expect(await readFile(first.entry, 'utf8')).toContain('n: 1');
       await writeFiles(dir, { 'src/index.ts': 'export default { n: 3 };\n' });
-      await writeFiles(dir, { 'package.json': { name: 'x', engines: { node: '>=22' } } });
+      await writeFiles(dir, {
+        'package.json': { name: 'hello-plugin', version: '1.2.3', engines: { node: '>=22' } },
+      });
       const third = await context.rebuild();
       expect(await readFile(third.entry, 'utf8')).toContain('n: 3');
     } finally {
@@ -322,6 +324,7 @@ describe('errors and targets', () => {
       'AUG_BUILD_OUTPUT_INVALID',
       'AUG_BUILD_PACK',
       'AUG_BUILD_VALIDATE',
+      'AUG_BUILD_SYNC',
     ]);
   });
 
@@ -362,7 +365,9 @@ describe('errors and targets', () => {
     );
     const old = await readFile((await build({ dir })).entry, 'utf8');
     expect(old).not.toContain('?.');
-    await writeFiles(dir, { 'package.json': { name: 'x', engines: { node: '>=22' } } });
+    await writeFiles(dir, {
+      'package.json': { name: 'hello-plugin', version: '1.2.3', engines: { node: '>=22' } },
+    });
     const modern = await readFile((await build({ dir })).entry, 'utf8');
     expect(modern).toContain('?.');
   });
