@@ -67,12 +67,14 @@ export async function sync(dir: string = process.cwd()): Promise<SyncResult> {
     changes.push({ key: 'version', from: current['version'], to: pkg.version });
   }
   if (changes.length === 0) return { manifestFile, changes };
-  let updated = text;
-  const formattingOptions = detectFormatting(text);
+  // edited without a leading BOM (its offsets would be off by one), which is put back
+  const bom = text.startsWith('\uFEFF') ? '\uFEFF' : '';
+  let updated = text.slice(bom.length);
+  const formattingOptions = detectFormatting(updated);
   for (const change of changes) {
     updated = applyEdits(updated, modify(updated, [change.key], change.to, { formattingOptions }));
   }
-  await writeFile(manifestFile, updated).catch((error: unknown) => {
+  await writeFile(manifestFile, bom + updated).catch((error: unknown) => {
     throw syncError(`${manifestFile} could not be written (${describe(error)}).`, error);
   });
   return { manifestFile, changes };
