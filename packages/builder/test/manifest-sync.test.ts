@@ -69,6 +69,21 @@ describe('augment sync', () => {
     expect(again.stdout).toMatch(/already has package\.json's name and version/u);
   });
 
+  it('keeps a byte-order mark, CRLF line ends and tabs', async () => {
+    const before =
+      '\uFEFF{\r\n\t"name": "x",\r\n\t"version": "1.0.0",\r\n\t"entryPoint": "./dist/index.js"\r\n}\r\n';
+    await writeFiles(dir, {
+      'package.json': { name: 'x', version: '2.0.0' },
+      'plugin.manifest.json': before,
+    });
+    const result = augment(['sync'], dir);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(await readFile(join(dir, 'plugin.manifest.json'), 'utf8')).toBe(
+      before.replace('1.0.0', '2.0.0'),
+    );
+  });
+
   it('says what is missing when package.json has no version, exit 1', async () => {
     await writeFiles(dir, {
       'package.json': { name: 'x' },
