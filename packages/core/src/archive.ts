@@ -1,24 +1,19 @@
-import { createHash } from 'node:crypto';
-import { closeSync, createReadStream, readFile, readFileSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { ERROR_CODES, isAugmentError } from './errors.js';
-import { REBUILD, archiveError, quoteName, wrapReadError } from './internal/zip-errors.js';
-import {
-  RefusedFileError,
-  closeFile,
-  openRegular,
-  openRegularSync,
-} from './internal/read-limited.js';
+import { REBUILD, archiveError, wrapReadError } from './internal/zip-errors.js';
 import { readSmall } from './internal/zip-data.js';
 import { writeEntries } from './internal/zip-extract.js';
 import { checkLayout } from './internal/zip-layout.js';
+import { MANIFEST, findManifestRoot } from './internal/zip-root.js';
 import {
   openArchive,
   readCentralDirectory,
   type CentralEntry,
   type OpenArchive,
 } from './internal/zip-read.js';
+
+export { hashFile } from './archive-hash.js';
 
 /** Limits that keep a hostile archive from exhausting disk or memory. */
 export interface ArchiveLimits {
@@ -48,7 +43,10 @@ export const DEFAULT_ARCHIVE_LIMITS: Readonly<ArchiveLimits> = Object.freeze({
 
 /** One entry of a checked archive. */
 export interface ArchiveEntryInfo {
-  /** The name as in the archive, `/`-separated; a directory's ends with `/`. */
+  /**
+   * Where it extracts, `/`-separated: its name in the archive without a
+   * leading `./`. A directory's ends with `/`.
+   */
   readonly name: string;
   /** `'file'` or `'directory'`: nothing else passes the checks. */
   readonly type: 'file' | 'directory';
@@ -62,79 +60,18 @@ export interface ArchiveEntryInfo {
 
 /** What {@link inspectArchive} and {@link extractArchive} found. */
 export interface ArchiveListing {
-  /** Every entry, files and directories, in central directory order. */
+  /**
+   * Every entry extracted, files and directories, in central directory
+   * order. Entries checked but never extracted are left out: `__MACOSX/` and
+   * `.DS_Store` (macOS Finder's) and the `./` entry (bsdtar's archive root).
+   */
   readonly entries: readonly ArchiveEntryInfo[];
   /**
    * Where `plugin.manifest.json` is: `''` at the root, or `'folder/'` when the
-   * archive holds a single top-level folder with the manifest inside it.
+   * root has no manifest and every extracted entry lies in that one folder
+   * (as Finder's Compress and `zip -r plugin.zip folder` write it).
    */
   readonly manifestRoot: string;
-}
-
-const MANIFEST = 'plugin.manifest.json';
-const LISTED_ENTRIES = 10;
-/** Files up to this size are hashed from one read instead of a stream. */
-const SMALL_FILE = 1024 * 1024;
-/** Files up to this size are read synchronously to be hashed. */
-const TINY_FILE = 128 * 1024;
-
-/**
- * Computes the SHA-256 of a file (for cache keys of archives): streamed, or
- * from one read when `sizeHint` says it is small (up to 1 MiB).
- *
- * @param path - the file to hash
- * @param sizeHint - the file's size, when the caller has just stat'ed it
- * @returns the digest as lower-case hex
- * @throws {ArchiveError} `AUG_ARCHIVE_UNREADABLE` when the file cannot be read,
- *   or is not a regular file (a FIFO, a socket, a device: never read)
- */
-export async function hashFile(path: string, sizeHint?: number): Promise<string> {
-  const hash = createHash('sha256');
-  try {
-    // only a regular file, checked on the open descriptor: a FIFO or a
-    // device would block the read or never end
-    if (sizeHint !== undefined && sizeHint <= TINY_FILE) {
-      // a typical plugin archive: a synchronous read costs less than the
-      // thread-pool round trips of an asynchronous one, and blocks for microseconds
-      const { fd } = openRegularSync(path);
-      try {
-        hash.update(readFileSync(fd));
-      } finally {
-        closeSync(fd);
-      }
-    } else {
-      const { fd } = await openRegular(path);
-      if (sizeHint !== undefined && sizeHint <= SMALL_FILE) {
-        // one read is much cheaper than a stream
-        hash.update(await readDescriptor(fd).finally(() => closeFile(fd)));
-      } else {
-        for await (const chunk of createReadStream('', { fd })) hash.update(chunk as Buffer);
-      }
-    }
-  } catch (error) {
-    if (error instanceof RefusedFileError) throw wrapReadError(error, path, undefined);
-    const message = error instanceof Error ? error.message : String(error);
-    const fix = 'Check that the file exists and that the host may read it.';
-    throw archiveError(
-      ERROR_CODES.ARCHIVE_UNREADABLE,
-      path,
-      undefined,
-      `it could not be read (${message})`,
-      fix,
-      error,
-    );
-  }
-  return hash.digest('hex');
-}
-
-/** The whole rest of an open regular file. */
-function readDescriptor(fd: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    readFile(fd, (error, data) => {
-      if (error) reject(error);
-      else resolve(data);
-    });
-  });
 }
 
 /**
@@ -226,7 +163,8 @@ export async function readArchiveManifest(
   const opened = await openArchive(zipPath);
   try {
     const { listing, entries, dataStarts } = await inspectOpen(opened, zipPath, limits);
-    const index = entries.findIndex((e) => e.name === `${listing.manifestRoot}${MANIFEST}`);
+    const manifestPath = `${listing.manifestRoot}${MANIFEST}`;
+    const index = entries.findIndex((e) => e.skip === undefined && e.path === manifestPath);
     const entry = entries[index];
     const start = dataStarts[index];
     if (entry === undefined || start === undefined) {
@@ -271,31 +209,17 @@ async function inspectOpen(
 ): Promise<Inspected> {
   const central = await readCentralDirectory(opened, zipPath, limits);
   const dataStarts = await checkLayout(opened.reader, central.entries, central.offset, zipPath);
-  const entries: ArchiveEntryInfo[] = central.entries.map((entry) => ({
-    name: entry.name,
-    type: entry.kind,
-    size: entry.uncompressedSize,
-    compressedSize: entry.compressedSize,
-    crc32: entry.crc32,
-  }));
+  const entries: ArchiveEntryInfo[] = central.entries
+    .filter((entry) => entry.skip === undefined)
+    .map((entry) => ({
+      name: entry.path,
+      type: entry.kind,
+      size: entry.uncompressedSize,
+      compressedSize: entry.compressedSize,
+      crc32: entry.crc32,
+    }));
   const manifestRoot = findManifestRoot(central.entries, zipPath);
   return { listing: { entries, manifestRoot }, entries: central.entries, dataStarts };
-}
-
-function findManifestRoot(entries: readonly CentralEntry[], zipPath: string): string {
-  const files = new Set(
-    entries.filter((entry) => entry.kind === 'file').map((entry) => entry.name),
-  );
-  if (files.has(MANIFEST)) return '';
-  const top = `${entries[0]?.name.split('/')[0] ?? ''}/`;
-  if (files.has(`${top}${MANIFEST}`) && entries.every((entry) => entry.name.startsWith(top))) {
-    return top;
-  }
-  const shown = entries.slice(0, LISTED_ENTRIES).map((entry) => quoteName(entry.name));
-  const more = entries.length > LISTED_ENTRIES ? `, … (${entries.length} entries)` : '';
-  const rule = `it has no ${MANIFEST} at its root or inside a single top-level folder; it holds ${shown.join(', ')}${more}`;
-  const fix = `Put ${MANIFEST} at the root of the archive (or of its only folder). ${REBUILD}`;
-  throw archiveError(ERROR_CODES.ARCHIVE_NO_MANIFEST, zipPath, undefined, rule, fix);
 }
 
 async function createTarget(target: string, zipPath: string): Promise<void> {

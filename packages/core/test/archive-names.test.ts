@@ -80,8 +80,12 @@ describe('findNameProblem', () => {
   });
 });
 
+// A name's one leading "./" (bsdtar writes "./dist/index.js") is dropped in an
+// archive, and the rest checked: see archive-tools.test.ts.
+const IN_ARCHIVE = LABELLED.filter(([, name]) => name !== './a.txt');
+
 describe('an archive with an unsafe entry name', () => {
-  it.each(LABELLED)('is rejected before anything is written: %s', async (_label, name, rule) => {
+  it.each(IN_ARCHIVE)('is rejected before anything is written: %s', async (_label, name, rule) => {
     const zip = buildZip({ entries: [MANIFEST_ENTRY, { name, content: 'evil' }] });
     const error = await expectRejected(zip, { code: 'AUG_ARCHIVE_UNSAFE_NAME', entry: name });
     expect(error.message).toContain(rule);

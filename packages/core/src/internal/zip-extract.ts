@@ -40,17 +40,19 @@ export async function writeEntries(
   targetDir: string,
   archive: string,
 ): Promise<void> {
-  const levels = directoryLevels(entries);
+  // `__MACOSX/`, `.DS_Store` and the `./` root entry are checked, never written
+  const extracted = entries.filter((entry) => entry.skip === undefined);
+  const levels = directoryLevels(extracted);
   for (const level of levels) {
     await forEachLimit(level, WRITE_CONCURRENCY, async (dir) => {
       await makeDirectory(outputPath(targetDir, dir, archive), archive, dir);
     });
   }
-  const files = entries.filter((entry) => entry.kind === 'file');
+  const files = extracted.filter((entry) => entry.kind === 'file');
   const controller = new AbortController();
   await forEachLimit(files, WRITE_CONCURRENCY, async (entry) => {
     try {
-      const out = outputPath(targetDir, entry.name, archive);
+      const out = outputPath(targetDir, entry.path, archive);
       await writeEntry(
         opened,
         entry,
@@ -71,7 +73,7 @@ function directoryLevels(entries: readonly CentralEntry[]): string[][] {
   const dirs = new Set<string>();
   for (const entry of entries) {
     // 'a/b/' (a directory) and 'a/b/c' (a file) both need 'a' and 'a/b'.
-    const segments = entry.name.split('/');
+    const segments = entry.path.split('/');
     for (let i = 1; i < segments.length; i += 1) dirs.add(segments.slice(0, i).join('/'));
   }
   const levels: string[][] = [];

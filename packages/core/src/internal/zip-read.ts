@@ -2,8 +2,10 @@ import { close } from 'node:fs';
 import type { Entry, ZipFile } from 'yauzl';
 import { loadYauzl } from './yauzl.js';
 import { ERROR_CODES, isAugmentError, type ArchiveError, type ErrorCode } from '../errors.js';
-import { CollisionIndex, classifyEntry, findNameProblem } from './zip-checks.js';
+import { CollisionIndex, classifyEntry } from './zip-checks.js';
 import { REBUILD, archiveError, wrapReadError } from './zip-errors.js';
+import { REZIP, findMethodProblem } from './zip-methods.js';
+import { checkEntryName, decodeEntryName } from './zip-names.js';
 import { openCachedReader, type CachedReader } from './zip-reader.js';
 import { openRegular } from './read-limited.js';
 
@@ -17,7 +19,12 @@ export interface ReadLimits {
 /** One central directory record that passed every header-only check. */
 export interface CentralEntry {
   readonly index: number;
+  /** The name as in the archive (decoded), for messages. */
   readonly name: string;
+  /** Where it extracts, below the extraction folder: `name` without a leading `./`. */
+  readonly path: string;
+  /** Why it is checked but never extracted (see `checkEntryName`), if it is not. */
+  readonly skip: 'root' | 'macos' | undefined;
   readonly rawName: Buffer;
   readonly kind: 'file' | 'directory';
   readonly method: number;
@@ -150,12 +157,19 @@ interface ReadState {
 
 function checkEntry(entry: Entry, index: number, state: ReadState): CentralEntry {
   const { archive, limits } = state;
-  const name = entry.fileName;
-  const fail = (code: ErrorCode, rule: string): ArchiveError =>
-    archiveError(code, archive, name, rule);
-  const nameProblem = findNameProblem(name);
-  if (nameProblem !== undefined)
-    throw fail(ERROR_CODES.ARCHIVE_UNSAFE_NAME, `unsafe name: ${nameProblem}`);
+  const name = decodeEntryName(
+    entry.generalPurposeBitFlag,
+    entry.fileNameRaw,
+    entry.extraFields,
+    entry.fileName,
+  );
+  const fail = (code: ErrorCode, rule: string, fix?: string): ArchiveError =>
+    archiveError(code, archive, name, rule, fix);
+  // every rule applies to every entry, also to those never extracted
+  const place = checkEntryName(name);
+  if ('problem' in place)
+    throw fail(ERROR_CODES.ARCHIVE_UNSAFE_NAME, `unsafe name: ${place.problem}`);
+  const { path, skip } = place;
   const type = classifyEntry(name, entry.externalFileAttributes);
   if ('problem' in type) {
     const code = type.unsupported
@@ -164,9 +178,9 @@ function checkEntry(entry: Entry, index: number, state: ReadState): CentralEntry
     throw fail(code, type.problem);
   }
   if (entry.isEncrypted()) throw fail(ERROR_CODES.ARCHIVE_UNSUPPORTED_ENTRY, 'it is encrypted');
-  if (entry.compressionMethod !== 0 && entry.compressionMethod !== 8) {
-    const rule = `it uses compression method ${entry.compressionMethod}; only stored (0) and deflate (8) are supported`;
-    throw fail(ERROR_CODES.ARCHIVE_UNSUPPORTED_ENTRY, rule);
+  const methodProblem = findMethodProblem(entry.compressionMethod);
+  if (methodProblem !== undefined) {
+    throw fail(ERROR_CODES.ARCHIVE_UNSUPPORTED_ENTRY, methodProblem, REZIP);
   }
   const size = entry.uncompressedSize;
   if (type.kind === 'directory' && size !== 0)
@@ -181,7 +195,7 @@ function checkEntry(entry: Entry, index: number, state: ReadState): CentralEntry
     const rule = `it inflates ${entry.compressedSize} bytes to ${size} (ratio ${ratio}, more than the limit of ${limits.maxRatio})`;
     throw fail(ERROR_CODES.ARCHIVE_LIMIT, rule);
   }
-  const collision = state.names.add(name, type.kind);
+  const collision = skip === 'root' ? undefined : state.names.add(path, type.kind);
   if (collision !== undefined) {
     throw fail(
       ERROR_CODES.ARCHIVE_COLLISION,
@@ -191,6 +205,8 @@ function checkEntry(entry: Entry, index: number, state: ReadState): CentralEntry
   return {
     index,
     name,
+    path,
+    skip,
     rawName: entry.fileNameRaw,
     kind: type.kind,
     method: entry.compressionMethod,
