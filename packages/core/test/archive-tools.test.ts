@@ -7,7 +7,13 @@ import { copyFile, mkdir, readFile, readdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PluginHost } from '../src/index.js';
-import { LIBRARY_MAKERS, SYSTEM_MAKERS, has, listFolder } from './helpers/archive-tools.js';
+import {
+  DEFLATE64_MAKER,
+  LIBRARY_MAKERS,
+  SYSTEM_MAKERS,
+  has,
+  listFolder,
+} from './helpers/archive-tools.js';
 import { finderZip } from './helpers/finder-zip.js';
 import { makeTempDir, removeDir, writeFiles } from './helpers/fixtures.js';
 
@@ -74,6 +80,17 @@ async function expectLoaded(names: readonly string[]): Promise<void> {
   }
 }
 
+/** One archive in the folder, refused for its Deflate64 entries with how to re-zip. */
+async function expectDeflate64Refused(): Promise<void> {
+  const report = await makeHost().reload();
+  expect(report.added).toEqual([]);
+  const [refused] = report.failed;
+  expect(refused?.code).toBe('AUG_ARCHIVE_UNSUPPORTED_ENTRY');
+  expect(refused?.message).toContain('Deflate64');
+  expect(refused?.message).toContain('augment build --zip');
+  expect(refused?.message).toContain('-mm=Deflate');
+}
+
 /** A plugin folder named `name` with the files of {@link pluginFiles}. */
 async function authorFolder(name: string): Promise<string> {
   const dir = join(root, 'src', name);
@@ -124,7 +141,7 @@ describe("macOS Finder's Compress", () => {
 describe('the committed fixtures (one per tool, for machines without it)', () => {
   it('load', async () => {
     const fixtures = (await readdir(FIXTURES)).filter((name) => name.endsWith('.zip'));
-    expect(fixtures.length).toBeGreaterThanOrEqual(9);
+    expect(fixtures.length).toBeGreaterThanOrEqual(10);
     for (const fixture of fixtures) await copyFile(join(FIXTURES, fixture), join(folder, fixture));
     await expectLoaded(fixtures.map((name) => `fixture-${name.slice(0, -4)}`));
   });
@@ -132,12 +149,16 @@ describe('the committed fixtures (one per tool, for machines without it)', () =>
   it('deflate64.zip (7z -mm=Deflate64) is refused, naming Deflate64 and how to re-zip', async () => {
     const zip = join(FIXTURES, 'refused', 'deflate64.zip');
     await copyFile(zip, join(folder, 'deflate64.zip'));
-    const report = await makeHost().reload();
-    expect(report.added).toEqual([]);
-    const [refused] = report.failed;
-    expect(refused?.code).toBe('AUG_ARCHIVE_UNSUPPORTED_ENTRY');
-    expect(refused?.message).toContain('Deflate64');
-    expect(refused?.message).toContain('augment build --zip');
-    expect(refused?.message).toContain('-mm=Deflate');
+    await expectDeflate64Refused();
   });
+});
+
+describe('7-Zip with -mm=Deflate64', () => {
+  it.skipIf(!has(DEFLATE64_MAKER.command))(
+    'is refused, naming Deflate64 and how to re-zip',
+    async () => {
+      await DEFLATE64_MAKER.make(await authorFolder('from-deflate64'), join(folder, 'd64.zip'));
+      await expectDeflate64Refused();
+    },
+  );
 });

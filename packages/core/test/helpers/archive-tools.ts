@@ -70,6 +70,10 @@ export const SYSTEM_MAKERS: Record<string, { command: string; make: ArchiveMaker
     // stdout is a pipe: zip cannot seek back, so it writes data descriptors
     make: async (dir, out) => writeFile(out, await run('zip', ['-q', '-r', '-', '.'], dir)),
   },
+  'Info-ZIP zip -r -fz (Zip64 extra fields)': {
+    command: 'zip',
+    make: tool('zip', (out) => ['-q', '-r', '-fz', out, '.']),
+  },
   'bsdtar -a -cf plugin.zip . (tar on macOS and Windows)': {
     command: 'bsdtar',
     make: tool('bsdtar', (out) => ['-a', '-cf', out, '.']),
@@ -90,6 +94,12 @@ export const SYSTEM_MAKERS: Record<string, { command: string; make: ArchiveMaker
     command: 'jar',
     make: tool('jar', (out, dir) => ['cMf', out, '-C', dir, '.']),
   },
+};
+
+/** 7-Zip with Deflate64 (method 9), which Node cannot inflate: refused. */
+export const DEFLATE64_MAKER = {
+  command: '7z',
+  make: tool('7z', (out) => ['a', '-tzip', '-mm=Deflate64', '-bd', '-bso0', out, '.']),
 };
 
 /** The files of `dir` (not folders), path → content. */
