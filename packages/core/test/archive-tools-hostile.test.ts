@@ -42,6 +42,18 @@ describe('a hostile name around the new rules is still refused', () => {
   });
 });
 
+describe('a name without the UTF-8 flag', () => {
+  it('keeps its control bytes as control characters, and is refused', async () => {
+    // code page 437 would read 0x01 as a harmless-looking smiley
+    const entry: ZipEntrySpec = { name: Buffer.from('a\u0001b.txt'), flags: 0, content: 'x' };
+    const error = await expectRejected(buildZip({ entries: [MANIFEST_ENTRY, entry] }), {
+      code: 'AUG_ARCHIVE_UNSAFE_NAME',
+      entry: 'a\u0001b.txt',
+    });
+    expect(error.message).toContain('control character');
+  });
+});
+
 describe('an entry that is never extracted is checked like any other', () => {
   it.each([
     ['a __MACOSX entry that is a symlink', { name: '__MACOSX/._x', externalAttributes: SYMLINK }],

@@ -15,6 +15,7 @@ import {
   listFolder,
 } from './helpers/archive-tools.js';
 import { finderZip } from './helpers/finder-zip.js';
+import { buildZip } from './helpers/zip-writer.js';
 import { makeTempDir, removeDir, writeFiles } from './helpers/fixtures.js';
 
 interface Greeter {
@@ -114,6 +115,17 @@ describe('an archive made by an npm library loads', () => {
     const name = `from-${label.toLowerCase()}`;
     await make(await authorFolder(name), join(folder, `${name}.zip`));
     await expectLoaded([name]);
+  });
+});
+
+describe('a UTF-8 name without the UTF-8 flag (Info-ZIP on Unix, Finder)', () => {
+  it('extracts under its UTF-8 name, not code page 437 mojibake', async () => {
+    const files = pluginFiles('from-utf8');
+    const entries = Object.entries(files)
+      .filter(([path]) => path !== '.DS_Store')
+      .map(([path, content]) => ({ name: Buffer.from(path), flags: 0, content }));
+    await writeFile(join(folder, 'utf8.zip'), buildZip({ entries }));
+    await expectLoaded(['from-utf8']);
   });
 });
 

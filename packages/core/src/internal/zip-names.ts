@@ -12,9 +12,8 @@ import { findNameProblem } from './zip-checks.js';
 const UTF8_FLAG = 0x800;
 /** Info-ZIP Unicode Path extra field. */
 const UNICODE_PATH = 0x7075;
-const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
-// eslint-disable-next-line no-control-regex
-const ASCII = /^[\u0000-\u007f]*$/;
+/** Refuses invalid UTF-8 instead of replacing it, and keeps a leading BOM. */
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** One extra field of a central record, as yauzl parses them. */
 export interface ExtraField {
@@ -26,9 +25,10 @@ export interface ExtraField {
  * The name of an entry as its writer meant it: the Info-ZIP Unicode Path
  * extra field (version 1) whose CRC-32 matches the raw name (yauzl and
  * Info-ZIP's unzip prefer it too); else UTF-8 when flag bit 11 says so; else
- * UTF-8 when the raw bytes are valid UTF-8 (what
- * Info-ZIP on Unix and macOS write, without the flag); else `cp437`, the
- * zip format's default (yauzl's decoding).
+ * UTF-8 when the raw bytes are valid UTF-8 (what Info-ZIP on Unix and macOS
+ * write, without the flag; ASCII is); else `cp437`, the zip format's default
+ * (yauzl's decoding). Control bytes stay control characters, so the name
+ * checks refuse them, where code page 437 would show `\x01` as a smiley.
  *
  * @param flags - the central record's general purpose flags
  * @param raw - the central record's name bytes
@@ -44,8 +44,6 @@ export function decodeEntryName(
   const unicode = unicodePath(raw, extraFields);
   if (unicode !== undefined) return unicode;
   if ((flags & UTF8_FLAG) !== 0) return raw.toString('utf8');
-  const text = raw.toString('latin1');
-  if (ASCII.test(text)) return text;
   try {
     return STRICT_UTF8.decode(raw);
   } catch {
