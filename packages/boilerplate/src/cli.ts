@@ -1,15 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
+import { intro, outro } from '@clack/prompts';
 import { isAugmentError } from '@augment/core';
-import { createOutput, displayPath, shellQuote } from './internal/output.js';
+import { runInstall } from './internal/install.js';
+import { createOutput, displayPath } from './internal/output.js';
 import type { Output } from './internal/output.js';
+import { printCreated, printNextSteps } from './internal/summary.js';
 import { PLUGIN_FORMATS } from './options.js';
-import type { PluginFormat, ScaffoldOptions } from './options.js';
+import type { PluginFormat } from './options.js';
 import { isInteractive, promptOptions } from './prompts.js';
+import type { PromptAnswers } from './prompts.js';
 import { scaffold } from './scaffold.js';
-import type { ScaffoldResult } from './scaffold.js';
 
-/** The name of the bin, as `npx @augment/boilerplate` runs it. */
+/** The name of the bin, as `npx @augment/boilerplate` and `npm create @augment/plugin` run it. */
 export const BIN = 'create-augment-plugin';
 
 /** The flags the program parses. */
@@ -19,6 +22,8 @@ interface CliFlags {
   format: PluginFormat;
   force: boolean;
   yes: boolean;
+  /** `--install` or `--no-install`; undefined when neither was given. */
+  install?: boolean;
 }
 
 /** The version in the package's package.json (`../package.json` from both src/ and dist/). */
@@ -31,55 +36,33 @@ function readVersion(): string {
   return typeof version === 'string' ? version : '0.0.0';
 }
 
-/** `1 file`, `2 files`. */
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
-}
-
-function printList(write: (text: string) => void, paths: readonly string[]): void {
-  for (const path of paths) write(`  ${path}`);
-}
-
-/** Prints what was written, what was kept, and what to run next. */
-function printResult(output: Output, result: ScaffoldResult): void {
-  const where = displayPath(result.dir);
-  const { name, format, created, unchanged, skipped } = result;
-  output.line(
-    `${output.style('green', 'created')} ${output.style('bold', name)} (${format}) in ${where}: ${plural(created.length, 'file')}`,
-  );
-  printList(output.line, created);
-  if (unchanged.length > 0) {
-    output.line(`already there with the template's content: ${unchanged.join(', ')}`);
-  }
-  if (skipped.length > 0) {
-    output.problem(
-      `${output.styleErr('yellow', 'kept')} ${plural(skipped.length, 'existing file')}, not overwritten (compare them with the template's and merge by hand):`,
-    );
-    printList(output.problem, skipped);
-  }
-  output.line('');
-  output.line('Next:');
-  if (where !== '.') output.line(`  cd ${shellQuote(where)}`);
-  output.line('  npm install');
-  output.line('  npm test     # builds dist/ and release.zip, then loads the plugin');
-}
-
-/** Collects the options: from the prompts on a terminal, from the flags anywhere else. */
-async function collectOptions(
+/**
+ * Collects the answers: from the prompts on a terminal (after the title, as
+ * their first line), from the flags anywhere else (after the title, as a
+ * plain line). Without a terminal `npm install` runs only with `--install`.
+ */
+async function collectAnswers(
   command: Command,
   folder: string | undefined,
   flags: CliFlags,
-): Promise<ScaffoldOptions | null> {
+  output: Output,
+): Promise<PromptAnswers | null> {
+  const title = `${BIN} v${readVersion()}`;
   const formatGiven = command.getOptionValueSource('format') === 'cli';
   if (!flags.yes && isInteractive()) {
-    return promptOptions({
+    intro(output.style('bold', title));
+    const answers = await promptOptions({
       folder,
       name: flags.name,
       format: formatGiven ? flags.format : undefined,
       types: flags.types,
       force: flags.force,
+      install: flags.install,
     });
+    if (answers !== null) outro(`Creating ${answers.options.dir}`);
+    return answers;
   }
+  output.line(title);
   if (folder === undefined) {
     command.error(
       `error: no folder given: run "${BIN} <folder>" (without a terminal nothing is asked; see --help).`,
@@ -87,7 +70,27 @@ async function collectOptions(
     );
   }
   const { name, types, format, force } = flags;
-  return { dir: folder, name, types, format, force };
+  return { options: { dir: folder, name, types, format, force }, install: flags.install === true };
+}
+
+/** Creates the project, runs `npm install` when asked to, and prints what to do next. */
+async function createProject(output: Output, answers: PromptAnswers): Promise<number> {
+  const result = await scaffold(answers.options);
+  printCreated(output, result);
+  let installed = false;
+  if (answers.install) {
+    output.line('');
+    output.line(`${output.style('dim', '$')} npm install`);
+    const problem = await runInstall(result.dir);
+    installed = problem === undefined;
+    if (problem !== undefined) {
+      output.problem(
+        `${output.styleErr('red', 'error:')} npm install ${problem} in ${displayPath(result.dir)}. The project is created: run npm install there once the problem above is fixed.`,
+      );
+    }
+  }
+  printNextSteps(output, result, installed);
+  return answers.install && !installed ? 1 : 0;
 }
 
 /** Builds the program: one command, `create-augment-plugin [folder]`. */
@@ -117,17 +120,23 @@ export function createProgram(): Command {
       'ask nothing: use the defaults for what the command line leaves out',
       false,
     )
+    .option(
+      '--install',
+      'run npm install in the new project (default: asked on a terminal, not run anywhere else)',
+    )
+    .option('--no-install', 'do not run npm install, nor ask about it')
     .version(readVersion(), '-v, --version', 'print the version of @augment/boilerplate')
     .helpOption('-h, --help', 'show this help')
     .addHelpText(
       'after',
       `
-On a terminal it asks for what the command line leaves out (unless --yes).
-Anywhere else it never waits for input: it uses the defaults, and needs <folder>.
+On a terminal it asks for what the command line leaves out (unless --yes),
+then offers to run npm install. Anywhere else it never waits for input: it
+uses the defaults, needs <folder>, and installs only with --install.
 
 Examples:
-  $ npx @augment/boilerplate my-plugin
-  $ npx @augment/boilerplate my-plugin --format cjs --yes
+  $ npm create @augment/plugin@latest my-plugin
+  $ npx @augment/boilerplate my-plugin --format cjs --yes --install
   $ npx @augment/boilerplate reports --name @acme/reports --types @acme/app-types@^2.0.0`,
     )
     .exitOverride()
@@ -138,12 +147,8 @@ Examples:
     })
     .action(async (folder: string | undefined, flags: CliFlags, command: Command) => {
       const output = createOutput();
-      const options = await collectOptions(command, folder, flags);
-      if (options === null) {
-        process.exitCode = 1;
-        return;
-      }
-      printResult(output, await scaffold(options));
+      const answers = await collectAnswers(command, folder, flags, output);
+      process.exitCode = answers === null ? 1 : await createProject(output, answers);
     });
 }
 

@@ -1,10 +1,11 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { cancel, confirm, isCancel, select, text } from '@clack/prompts';
 import { checkPluginName } from './name.js';
 import { parseTypesPackage } from './options.js';
 import type { PluginFormat, ScaffoldOptions } from './options.js';
+import { listExistingEntries } from './plan.js';
 
 /** What the command line gave; the prompts ask for the rest. */
 export interface GivenOptions {
@@ -13,6 +14,14 @@ export interface GivenOptions {
   format?: PluginFormat | undefined;
   types?: string | undefined;
   force: boolean;
+  /** `--install` (true) or `--no-install` (false); asked when undefined. */
+  install?: boolean | undefined;
+}
+
+/** What the prompts resolved to: the options for `scaffold()`, and whether to run `npm install`. */
+export interface PromptAnswers {
+  readonly options: ScaffoldOptions;
+  readonly install: boolean;
 }
 
 /** The streams the prompts read and write (the process's by default; tests pass their own). */
@@ -60,31 +69,34 @@ function typesProblem(value: string | undefined): string | undefined {
   }
 }
 
-/** Tells whether `folder` holds anything but `.git` (false when it is missing or not a folder). */
-function holdsFiles(folder: string): boolean {
-  if (!existsSync(folder)) return false;
+/** Refuses, in the folder prompt, a path that is a file. */
+function folderProblem(value: string | undefined): string | undefined {
+  const folder = value === undefined || value.trim() === '' ? DEFAULT_FOLDER : value.trim();
   try {
-    return readdirSync(folder).some((name) => name !== '.git');
+    return statSync(folder).isDirectory() ? undefined : `${folder} is a file, not a folder`;
   } catch {
-    return false;
+    return undefined; // missing: it is created
   }
 }
 
 /**
- * Asks, in a terminal, for what the command line left out: the folder (when
- * not given), the name (only when the folder's name is not a valid one), the
- * format and the types package; and, when the folder is not empty and
- * `--force` was not given, whether to add the files beside the existing ones.
- * Resolves to the options for `scaffold()`, or `null` when the user
- * cancelled (Ctrl+C, Escape, or declined to use a folder that is not empty).
+ * Asks, in a terminal, for what the command line left out. The folder comes
+ * first (when not given), and is checked at once: a file is refused, and a
+ * folder that is not empty (without `--force`) asks whether to add the files
+ * beside the existing ones, before any other question. Then the name (only
+ * when the folder's name is not a valid one), the format, the types package,
+ * and whether to run `npm install` (unless `--install` or `--no-install`).
+ * Resolves to the answers, or `null` when the user cancelled (Ctrl+C,
+ * Escape, or declined to use a folder that is not empty).
  *
  * @param given - what the command line gave
  * @param streams - where to read and write (the process's by default)
+ * @throws `AUG_SCAFFOLD_NOT_A_FOLDER` when the given folder is a file
  */
 export async function promptOptions(
   given: GivenOptions,
   streams: PromptStreams = {},
-): Promise<ScaffoldOptions | null> {
+): Promise<PromptAnswers | null> {
   const stop = (): null => {
     cancel('Cancelled: nothing was written.', streams);
     return null;
@@ -97,9 +109,21 @@ export async function promptOptions(
       message: 'Where should the project be created?',
       placeholder: DEFAULT_FOLDER,
       defaultValue: DEFAULT_FOLDER,
+      validate: folderProblem,
     });
     if (isCancel(answer)) return stop();
     folder = answer.trim() === '' ? DEFAULT_FOLDER : answer.trim();
+  }
+
+  let force = given.force;
+  if (!force && (await listExistingEntries(resolve(folder))).length > 0) {
+    const answer = await confirm({
+      ...streams,
+      message: `${folder} is not empty. Add the project's files beside the existing ones? (no file is overwritten)`,
+      initialValue: false,
+    });
+    if (isCancel(answer) || !answer) return stop();
+    force = true;
   }
 
   let name = given.name;
@@ -143,16 +167,16 @@ export async function promptOptions(
     types = answer.trim() === '' ? undefined : answer.trim();
   }
 
-  let force = given.force;
-  if (!force && holdsFiles(resolve(folder))) {
+  let install = given.install;
+  if (install === undefined) {
     const answer = await confirm({
       ...streams,
-      message: `${folder} is not empty. Add the project's files beside the existing ones? (no file is overwritten)`,
-      initialValue: false,
+      message: 'Install the dependencies now (npm install)?',
+      initialValue: true,
     });
-    if (isCancel(answer) || !answer) return stop();
-    force = true;
+    if (isCancel(answer)) return stop();
+    install = answer;
   }
 
-  return { dir: folder, name, format, types, force };
+  return { options: { dir: folder, name, format, types, force }, install };
 }

@@ -19,11 +19,19 @@ afterEach(async () => {
 
 const lines = (text: string): string[] => text.split('\n').filter((line) => line !== '');
 
+const VERSION = (
+  JSON.parse(await readFile(join(REPO, 'packages/boilerplate/package.json'), 'utf8')) as {
+    version: string;
+  }
+).version;
+/** The first line the generator prints, before anything else. */
+const TITLE = `create-augment-plugin v${VERSION}`;
+
 describe('without a TTY', () => {
   it('never prompts: with no folder it fails in one line, stdin closed', async () => {
     const run = await runCli([], temp, { stdin: 'ignore', timeoutMs: 15_000 });
     expect(run.code).toBe(1);
-    expect(run.stdout).toBe('');
+    expect(run.stdout).toBe(`${TITLE}\n`);
     expect(lines(run.stderr)).toEqual([
       'error: no folder given: run "create-augment-plugin <folder>" (without a terminal nothing is asked; see --help).',
     ]);
@@ -42,7 +50,8 @@ describe('without a TTY', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toMatchInlineSnapshot(`
-      "created my-plugin (esm) in my-plugin: 8 files
+      "create-augment-plugin v0.1.0
+      created my-plugin (esm) in my-plugin: 8 files
         .gitignore
         README.md
         package.json
@@ -55,7 +64,12 @@ describe('without a TTY', () => {
       Next:
         cd my-plugin
         npm install
-        npm test     # builds dist/ and release.zip, then loads the plugin
+        npm run watch   # builds dist/, then rebuilds it on every save
+        npm test        # builds dist/ and release.zip, then loads the plugin
+
+      Try it in a host: copy dist/ (or release.zip) into the host's plugins folder:
+        cp -R dist <host>/plugins/my-plugin
+        cp release.zip <host>/plugins/my-plugin.zip
       "
     `);
     const pkg = JSON.parse(await readFile(join(temp, 'my-plugin/package.json'), 'utf8')) as {
@@ -77,7 +91,10 @@ describe('without a TTY', () => {
     ];
     const run = await runCli(args, temp);
     expect(run.code).toBe(0);
-    expect(lines(run.stdout)[0]).toBe('created @acme/reports (cjs) in reports: 7 files');
+    expect(lines(run.stdout).slice(0, 2)).toEqual([
+      TITLE,
+      'created @acme/reports (cjs) in reports: 7 files',
+    ]);
     const pkg = JSON.parse(await readFile(join(temp, 'reports/package.json'), 'utf8')) as Record<
       string,
       unknown
@@ -95,7 +112,7 @@ describe('errors', () => {
   it('refuses an invalid name with the reason, exit 1, writing nothing', async () => {
     const run = await runCli(['my-plugin', '--name', 'My_Plugin'], temp);
     expect(run.code).toBe(1);
-    expect(run.stdout).toBe('');
+    expect(run.stdout).toBe(`${TITLE}\n`);
     expect(lines(run.stderr)).toEqual([
       'error: The name "My_Plugin" is not a valid npm package name: it must be lower-case. Choose a name like "my-plugin" or "@acme/my-plugin".',
     ]);
@@ -126,7 +143,7 @@ describe('errors', () => {
       '  package.json',
     ]);
     expect(await readFile(join(dir, 'package.json'), 'utf8')).toBe('{}\n');
-    expect(lines(forced.stdout)[0]).toBe('created taken (esm) in taken: 7 files');
+    expect(lines(forced.stdout)[1]).toBe('created taken (esm) in taken: 7 files');
   });
 
   it('refuses an unknown format or flag in one line', async () => {
@@ -168,15 +185,19 @@ describe('help and version', () => {
                            kept, never overwritten (default: false)
         -y, --yes          ask nothing: use the defaults for what the command line
                            leaves out (default: false)
+        --install          run npm install in the new project (default: asked on a
+                           terminal, not run anywhere else)
+        --no-install       do not run npm install, nor ask about it
         -v, --version      print the version of @augment/boilerplate
         -h, --help         show this help
 
-      On a terminal it asks for what the command line leaves out (unless --yes).
-      Anywhere else it never waits for input: it uses the defaults, and needs <folder>.
+      On a terminal it asks for what the command line leaves out (unless --yes),
+      then offers to run npm install. Anywhere else it never waits for input: it
+      uses the defaults, needs <folder>, and installs only with --install.
 
       Examples:
-        $ npx @augment/boilerplate my-plugin
-        $ npx @augment/boilerplate my-plugin --format cjs --yes
+        $ npm create @augment/plugin@latest my-plugin
+        $ npx @augment/boilerplate my-plugin --format cjs --yes --install
         $ npx @augment/boilerplate reports --name @acme/reports --types @acme/app-types@^2.0.0
       "
     `);
@@ -184,10 +205,7 @@ describe('help and version', () => {
 
   it('prints the version of the package', async () => {
     const run = await runCli(['--version'], temp);
-    const pkg = JSON.parse(
-      await readFile(join(REPO, 'packages/boilerplate/package.json'), 'utf8'),
-    ) as { version: string };
-    expect(run.stdout.trim()).toBe(pkg.version);
+    expect(run.stdout.trim()).toBe(VERSION);
   });
 
   it('is the only bin, so that `npx @augment/boilerplate` runs it', async () => {

@@ -12,6 +12,7 @@ import type { GivenOptions } from '../src/prompts.js';
 const ENTER = '\r';
 const DOWN = '\u001b[B';
 const LEFT = '\u001b[D';
+const RIGHT = '\u001b[C';
 const CTRL_C = '\u0003';
 
 /** A question to wait for (a text in the output) and the keys that answer it. */
@@ -55,7 +56,8 @@ async function answer(given: GivenOptions, steps: readonly Step[]) {
     seen = terminal.text().indexOf(question, seen) + question.length;
     terminal.input.write(keys);
   }
-  return { options: await result, output: terminal.text() };
+  const answers = await result;
+  return { options: answers?.options ?? null, install: answers?.install, output: terminal.text() };
 }
 
 let temp: string;
@@ -67,13 +69,15 @@ afterEach(async () => {
 });
 
 describe('promptOptions()', () => {
-  it('asks for the folder, the format and the types package when none is given', async () => {
+  it('asks for the folder, the format, the types package and npm install when none is given', async () => {
     const folder = join(temp, 'my-thing');
-    const { options } = await answer({ force: false }, [
+    const { options, install } = await answer({ force: false }, [
       ['Where should the project be created?', `${folder}${ENTER}`],
       ['Module format', `${DOWN}${ENTER}`],
       ["host's types package", `app-types@^2${ENTER}`],
+      ['Install the dependencies now (npm install)?', `${RIGHT}${ENTER}`],
     ]);
+    expect(install).toBe(false);
     expect(options).toEqual({
       dir: folder,
       name: undefined,
@@ -84,16 +88,18 @@ describe('promptOptions()', () => {
   });
 
   it('takes the defaults on Enter', async () => {
-    const { options } = await answer({ folder: join(temp, 'p'), force: false }, [
+    const { options, install } = await answer({ folder: join(temp, 'p'), force: false }, [
       ['Module format', ENTER],
       ["host's types package", ENTER],
+      ['npm install', ENTER],
     ]);
     expect(options).toMatchObject({ format: 'esm', types: undefined });
+    expect(install).toBe(true);
   });
 
   it('asks for a name only when the folder name is not a valid one, and checks it', async () => {
     const { options, output } = await answer(
-      { folder: join(temp, 'My Thing'), format: 'esm', types: '', force: false },
+      { folder: join(temp, 'My Thing'), format: 'esm', types: '', force: false, install: false },
       [
         ['cannot be a package name', `${'\u007f'.repeat(20)}Bad${ENTER}`],
         ['must be lower-case', `${'\u007f'.repeat(3)}good-name${ENTER}`],
@@ -104,7 +110,8 @@ describe('promptOptions()', () => {
   });
 
   it('refuses an invalid types package name in the prompt', async () => {
-    const { options } = await answer({ folder: join(temp, 'p'), format: 'cjs', force: false }, [
+    const given = { folder: join(temp, 'p'), format: 'cjs' as const, force: false, install: true };
+    const { options } = await answer(given, [
       ["host's types package", `Bad Types${ENTER}`],
       ['not a valid npm package name', `${'\u007f'.repeat(9)}ok-types${ENTER}`],
     ]);
@@ -115,11 +122,49 @@ describe('promptOptions()', () => {
     const folder = join(temp, 'taken');
     await mkdir(folder);
     await writeFile(join(folder, 'notes.txt'), 'mine');
-    const given = { folder, format: 'esm' as const, types: '', force: false };
+    const given = { folder, format: 'esm' as const, types: '', force: false, install: false };
     const declined = await answer(given, [['is not empty', ENTER]]);
     expect(declined.options).toBeNull();
     const accepted = await answer(given, [['is not empty', `${LEFT}${ENTER}`]]);
     expect(accepted.options).toMatchObject({ force: true });
+  });
+
+  it('checks the folder before any other question', async () => {
+    const folder = join(temp, 'taken');
+    await mkdir(folder);
+    await writeFile(join(folder, 'notes.txt'), 'mine');
+    const { options, output } = await answer({ folder, force: false }, [['is not empty', ENTER]]);
+    expect(options).toBeNull();
+    expect(output).not.toContain('Module format');
+
+    const asked = await answer({ force: false }, [
+      ['Where should the project be created?', `${folder}${ENTER}`],
+      ['is not empty', `${LEFT}${ENTER}`],
+      ['Module format', ENTER],
+      ["host's types package", ENTER],
+      ['npm install', ENTER],
+    ]);
+    expect(asked.output.indexOf('is not empty')).toBeLessThan(
+      asked.output.indexOf('Module format'),
+    );
+    expect(asked.options).toMatchObject({ dir: folder, force: true });
+  });
+
+  it('refuses a file as the folder: in the prompt, and at once when given', async () => {
+    const file = join(temp, 'a-file');
+    await writeFile(file, 'mine');
+    const { options, output } = await answer({ force: false, install: false }, [
+      ['Where should the project be created?', `${file}${ENTER}`],
+      ['is a file, not a folder', `${'\u007f'.repeat(6)}folder${ENTER}`],
+      ['Module format', ENTER],
+      ["host's types package", ENTER],
+    ]);
+    expect(output).toContain(`${file} is a file, not a folder`);
+    expect(options).toMatchObject({ dir: join(temp, 'folder') });
+
+    await expect(
+      promptOptions({ folder: file, force: false }, createTerminal()),
+    ).rejects.toMatchObject({ code: 'AUG_SCAFFOLD_NOT_A_FOLDER' });
   });
 
   it('resolves to null when cancelled', async () => {
