@@ -198,6 +198,22 @@ export async function ensurePacked() {
   return { packs: await pack(), reused: false };
 }
 
+const consoleLog = console.log;
+let muted = 0;
+
+/**
+ * Silences console.log until as many {@link unmuteConsoleLog} calls: the
+ * tarballs are checked at the same time, so one run must not restore the
+ * log while another still mutes it, nor save the muted one as the original.
+ */
+function muteConsoleLog() {
+  if (muted++ === 0) console.log = () => {};
+}
+
+function unmuteConsoleLog() {
+  if (--muted === 0) console.log = consoleLog;
+}
+
 /** publint on one tarball, in strict mode (warnings count as errors). */
 async function runPublint(tarball) {
   const { publint } = await import('publint');
@@ -205,13 +221,12 @@ async function runPublint(tarball) {
   const data = await readFile(tarball);
   const buffer = data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength);
   // publint says "Unpacking tarball..." on stdout: keep the report to our lines
-  const log = console.log;
-  console.log = () => {};
+  muteConsoleLog();
   let result;
   try {
     result = await publint({ pack: { tarball: buffer }, strict: true, level: 'suggestion' });
   } finally {
-    console.log = log;
+    unmuteConsoleLog();
   }
   const lines = result.messages.map(
     (message) =>
