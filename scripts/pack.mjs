@@ -114,7 +114,9 @@ function run(command, args, options = {}) {
 export async function pack() {
   const packages = publishablePackages();
   for (const { dir } of packages) {
-    if (!existsSync(join(ROOT, dir, 'dist'))) {
+    // a package whose files are all committed (a bin only) has no dist/ to build
+    const { files = [] } = readJson(join(ROOT, dir, 'package.json'));
+    if (files.includes('dist') && !existsSync(join(ROOT, dir, 'dist'))) {
       throw new Error(`${dir}/dist is missing: run \`npm run build\` first.`);
     }
   }
@@ -265,6 +267,13 @@ async function runAttw(tarball) {
   } catch {
     const output = `${result.stdout}${result.stderr}`.trim();
     return { failed: true, lines: [`attw did not report (exit ${result.code}): ${output}`] };
+  }
+  if (analysis.types === false) {
+    // attw checks type declarations: a package without an API (a bin only) has none
+    return {
+      failed: result.code !== 0,
+      lines: ['no types: a bin-only package, nothing to resolve'],
+    };
   }
   const lines = [];
   for (const [subpath, entry] of Object.entries(analysis.entrypoints)) {
