@@ -77,13 +77,18 @@ async function writeGuideFile(dir: string, title: string, path = title): Promise
 
 /**
  * How the test runs a command of the guide that cannot run as written:
- * `npx @augment/boilerplate` runs this repository's built CLI, and `npm install`
+ * `npm create @augment/plugin@latest` and `npx @augment/boilerplate` run this
+ * repository's built CLI, and `npm install`
  * installs this repository's packages (and the example types package) from
  * tarballs. Everything else runs as written.
  */
 function substitute(command: string): string {
-  if (command.startsWith('npx @augment/boilerplate')) {
-    return command.replace('npx @augment/boilerplate', `node ${JSON.stringify(BOILERPLATE_CLI)}`);
+  // npm resolves `npm create @augment/plugin` to @augment/create-plugin, which runs
+  // this CLI (packages/create-plugin/test/npm-create.test.ts runs that resolution)
+  for (const generator of ['npm create @augment/plugin@latest', 'npx @augment/boilerplate']) {
+    if (command.startsWith(generator)) {
+      return command.replace(generator, `node ${JSON.stringify(BOILERPLATE_CLI)}`);
+    }
   }
   if (!/^npm (install|i)( |$)/u.test(command)) return command;
   const words = command.split(' ');
@@ -165,7 +170,7 @@ describe.skipIf(isWindows)('the plugin authoring guide, followed step by step', 
   });
 
   it('§1 creates the project with the boilerplate', async () => {
-    await plugin.run('npx @augment/boilerplate my-plugin');
+    await plugin.run('npm create @augment/plugin@latest my-plugin');
     await plugin.run('cd my-plugin');
     for (const file of [
       'package.json',
