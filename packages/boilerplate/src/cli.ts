@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { intro, outro } from '@clack/prompts';
 import { isAugmentError } from '@augment/core';
@@ -59,7 +60,7 @@ async function collectAnswers(
       force: flags.force,
       install: flags.install,
     });
-    if (answers !== null) outro(`Creating ${answers.options.dir}`);
+    if (answers !== null) outro(`Creating ${displayPath(resolve(answers.options.dir))}`);
     return answers;
   }
   output.line(title);

@@ -1,7 +1,7 @@
 // Runs the built bin in a real pseudo-terminal (util-linux `script`), so that
 // stdin and stdout are TTYs as in a user's terminal, and answers its
 // questions: each step waits for its question in the output, then types.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CLI, cleanEnv } from './cli.js';
 
@@ -19,7 +19,7 @@ export interface TerminalRun {
 
 /** Tells whether `script` can give the tests a pseudo-terminal (Linux, util-linux). */
 export function hasScript(): boolean {
-  return process.platform === 'linux';
+  return process.platform === 'linux' && spawnSync('script', ['--version']).status === 0;
 }
 
 const quote = (word: string): string => `'${word.replace(/'/gu, `'\\''`)}'`;
