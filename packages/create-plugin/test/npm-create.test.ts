@@ -76,6 +76,18 @@ async function readJson(path: string): Promise<Record<string, unknown>> {
   return JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
 }
 
+describe('@augment/create-plugin', () => {
+  it('is released with @augment/boilerplate: same version, and depends on that version', async () => {
+    const own = await readJson(join(ROOT, 'packages/create-plugin/package.json'));
+    const boilerplate = await readJson(join(ROOT, 'packages/boilerplate/package.json'));
+    expect(own['version']).toBe(boilerplate['version']);
+    expect(own['dependencies']).toEqual({
+      '@augment/boilerplate': `^${String(boilerplate['version'])}`,
+    });
+    expect(own['bin']).toEqual({ 'create-plugin': './bin/create-plugin.js' });
+  });
+});
+
 describe.skipIf(process.platform === 'win32')('npm create @augment/plugin', () => {
   beforeAll(async () => {
     const { packs } = await ensurePacked();
