@@ -20,6 +20,7 @@ import {
 import { BUILD_ERROR_CODES, buildError, describe } from './errors.js';
 import type { PackResult } from './pack.js';
 import { assertProjectManifest } from './manifest-project.js';
+import { addPrelude } from './prelude.js';
 import { startTypecheck, type RunningTypecheck } from './typecheck.js';
 import { loadManifest, type LoadedManifest } from './validate.js';
 
@@ -136,9 +137,7 @@ interface Prepared {
  */
 async function prepare(resolved: ResolvedBuildOptions, paths: ProjectPaths): Promise<Prepared> {
   const pkg = readProjectPackage(paths.packageJson);
-  const bundling = pkg.then((latest) =>
-    esbuild(esbuildOptions(paths, latest, resolved.format, resolved.sourcemap)),
-  );
+  const bundling = pkg.then((latest) => esbuild(esbuildOptions(paths, latest, resolved)));
   bundling.catch(() => undefined);
   const loaded = await loadManifest(paths.dir);
   assertProjectManifest(loaded, (await pkg.catch(() => undefined))?.text ?? '');
@@ -170,7 +169,7 @@ export async function createBuildContext(options: BuildOptions): Promise<BuildCo
     const previous = context;
     context = undefined;
     await previous?.dispose();
-    const options = esbuildOptions(paths, latest, resolved.format, resolved.sourcemap);
+    const options = esbuildOptions(paths, latest, resolved);
     context = await esbuildContext(options);
     contextPackage = latest.text;
     return context;
@@ -257,7 +256,7 @@ async function finish(input: FinishInput): Promise<BuildResult> {
   let manifest: Manifest;
   try {
     const json = await writeStage(stage, {
-      bundle: pickOutput(output.outputFiles ?? []),
+      bundle: addPrelude(pickOutput(output.outputFiles ?? []), resolved.format),
       manifestJson: loaded.json,
       name: loaded.manifest.name,
       version: loaded.manifest.version,

@@ -2,43 +2,33 @@ import { isAbsolute, join, relative } from 'node:path';
 import type { BuildOptions as EsbuildOptions, Message, OutputFile } from 'esbuild';
 import type { ProjectPackage, ProjectPaths } from './config.js';
 import { BUILD_ERROR_CODES, buildError, describe, type BuildError } from './errors.js';
+import { SHIM_NAMES } from './prelude.js';
 
-/**
- * Defines `require`, `__filename` and `__dirname` for CommonJS code bundled
- * into an ES module: esbuild's ESM output otherwise throws "Dynamic require
- * of X is not supported" when a CommonJS dependency requires a Node builtin.
- * esbuild renames any top-level `require` of the plugin's own code out of
- * the way; `__filename`/`__dirname` are reached through `define`, so the
- * plugin's own top-level `const __dirname` cannot collide with the banner.
- */
-const ESM_BANNER = [
-  "import { createRequire as __augmentCreateRequire } from 'node:module';",
-  "import { fileURLToPath as __augmentFileURLToPath } from 'node:url';",
-  "import { dirname as __augmentDirname } from 'node:path';",
-  'const require = __augmentCreateRequire(import.meta.url);',
-  'const __augment_filename = __augmentFileURLToPath(import.meta.url);',
-  'const __augment_dirname = __augmentDirname(__augment_filename);',
-].join('\n');
-
-/** Gives `import.meta.url` a value in CommonJS output (esbuild would leave `{}`). */
-const CJS_BANNER =
-  "const __augment_import_meta_url = require('node:url').pathToFileURL(__filename).href;";
+/** How a bundle is made. */
+export interface BundleSettings {
+  readonly format: 'esm' | 'cjs';
+  /** Write a linked `index.js.map`. */
+  readonly sourcemap: boolean;
+  /** Minify (whitespace, syntax and local names); the map stays exact. */
+  readonly minify: boolean;
+}
 
 /**
  * The esbuild options that bundle `src/index.ts` into `dist/index.js`: every
  * dependency bundled, peer dependencies (and their subpaths) and Node
- * builtins external, nothing written (the caller stages the output).
+ * builtins external, nothing written (the caller stages the output). No
+ * banner: `__filename`/`__dirname` (ESM) and `import.meta.url` (CommonJS) are
+ * renamed through `define`, and `addPrelude` defines them after the build
+ * only when the code uses them, after any directive.
  *
  * @param paths - the project's layout
  * @param pkg - its package.json facts
- * @param format - `'esm'` or `'cjs'`
- * @param sourcemap - write a linked `index.js.map`
+ * @param settings - format, source map and minification
  */
 export function esbuildOptions(
   paths: ProjectPaths,
   pkg: ProjectPackage,
-  format: 'esm' | 'cjs',
-  sourcemap: boolean,
+  settings: BundleSettings,
 ): EsbuildOptions & { write: false } {
   const external = pkg.peerDependencies.flatMap((name) => [name, `${name}/*`]);
   return {
@@ -47,18 +37,18 @@ export function esbuildOptions(
     outfile: join(paths.dist, 'index.js'),
     bundle: true,
     platform: 'node',
-    format,
+    format: settings.format,
     target: pkg.target,
     external,
-    sourcemap: sourcemap ? 'linked' : false,
+    sourcemap: settings.sourcemap ? 'linked' : false,
     sourcesContent: true,
+    minify: settings.minify,
     write: false,
     logLevel: 'silent',
-    banner: { js: format === 'esm' ? ESM_BANNER : CJS_BANNER },
     define:
-      format === 'esm'
-        ? { __filename: '__augment_filename', __dirname: '__augment_dirname' }
-        : { 'import.meta.url': '__augment_import_meta_url' },
+      settings.format === 'esm'
+        ? { __filename: SHIM_NAMES.filename, __dirname: SHIM_NAMES.dirname }
+        : { 'import.meta.url': SHIM_NAMES.importMetaUrl },
   };
 }
 

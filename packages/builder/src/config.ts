@@ -36,6 +36,12 @@ export interface BuildOptions {
    * @default true
    */
   sourcemap?: boolean | undefined;
+  /**
+   * Minify `dist/index.js` (esbuild's whitespace, syntax and identifier
+   * minification). The source map still names the original lines.
+   * @default false
+   */
+  minify?: boolean | undefined;
 }
 
 /** {@link BuildOptions} with every default applied and paths made absolute. */
@@ -47,6 +53,7 @@ export interface ResolvedBuildOptions {
   readonly out: string;
   readonly typecheck: boolean;
   readonly sourcemap: boolean;
+  readonly minify: boolean;
 }
 
 const DEFAULTS = Object.freeze({
@@ -55,6 +62,7 @@ const DEFAULTS = Object.freeze({
   out: 'release.zip',
   typecheck: true,
   sourcemap: true,
+  minify: false,
 } as const);
 
 const CHECKS: Record<keyof BuildOptions, [string, (value: unknown) => boolean]> = {
@@ -64,6 +72,7 @@ const CHECKS: Record<keyof BuildOptions, [string, (value: unknown) => boolean]> 
   out: ['a non-empty string', (v) => typeof v === 'string' && v !== ''],
   typecheck: ['a boolean', (v) => typeof v === 'boolean'],
   sourcemap: ['a boolean', (v) => typeof v === 'boolean'],
+  minify: ['a boolean', (v) => typeof v === 'boolean'],
 };
 
 /**
@@ -91,6 +100,7 @@ export function resolveBuildOptions(options: BuildOptions = {}): ResolvedBuildOp
     out: isAbsolute(out) ? out : resolve(dir, out),
     typecheck: options.typecheck ?? DEFAULTS.typecheck,
     sourcemap: options.sourcemap ?? DEFAULTS.sourcemap,
+    minify: options.minify ?? DEFAULTS.minify,
   });
 }
 

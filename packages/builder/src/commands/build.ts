@@ -11,6 +11,7 @@ interface BuildFlags {
   zip: boolean;
   out: string;
   typecheck: boolean;
+  minify: boolean;
 }
 
 /** `--format <format>`, shared by `build` and `watch`. */
@@ -18,6 +19,14 @@ export function formatOption(): Option {
   return new Option('--format <format>', 'module format of dist/index.js')
     .choices(['esm', 'cjs'])
     .default('esm');
+}
+
+/** `--minify`, shared by `build` and `watch`. */
+export function minifyOption(): Option {
+  return new Option(
+    '--minify',
+    'minify dist/index.js (the source map still names the original lines)',
+  ).default(false);
 }
 
 /** `built my-plugin@1.0.0 → dist/index.js (esm) in 123 ms` */
@@ -49,6 +58,7 @@ export function buildCommand(): Command {
     )
     .argument('[dir]', 'the plugin project folder', '.')
     .addOption(formatOption())
+    .addOption(minifyOption())
     .option('--zip', 'also pack dist/ into a deterministic release archive', false)
     .option(
       '--out <file>',
@@ -76,6 +86,7 @@ Examples:
         dir: root,
         format: flags.format,
         typecheck: flags.typecheck,
+        minify: flags.minify,
         zip: flags.zip || flags.out !== undefined,
         ...(flags.out === undefined ? {} : { out: resolve(flags.out) }),
       };

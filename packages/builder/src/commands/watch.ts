@@ -4,12 +4,13 @@ import type { RebuildEvent } from '../watch.js';
 import { createOutput, displayPath, formatDuration, plural, printWarnings } from '../output.js';
 import type { Output } from '../output.js';
 import type { printError } from '../print-error.js';
-import { TYPES_UNAVAILABLE, builtLine, formatOption } from './build.js';
+import { TYPES_UNAVAILABLE, builtLine, formatOption, minifyOption } from './build.js';
 
 /** The flags `augment watch` parses. */
 interface WatchFlags {
   format: 'esm' | 'cjs';
   typecheck: boolean;
+  minify: boolean;
 }
 
 /** How long after closing the watcher a leftover handle (a type check in flight) may delay the exit. */
@@ -79,6 +80,7 @@ export function watchCommand(): Command {
     )
     .argument('[dir]', 'the plugin project folder', '.')
     .addOption(formatOption())
+    .addOption(minifyOption())
     .option(
       '--no-typecheck',
       'skip the TypeScript type check (default: check when TypeScript is installed)',
@@ -104,6 +106,7 @@ Examples:
           dir: resolve(dir),
           format: flags.format,
           typecheck: flags.typecheck,
+          minify: flags.minify,
           onEvent: (event) => {
             printEvent(output, event, state);
           },
