@@ -280,9 +280,11 @@ describe('build: failures write nothing', () => {
   });
 
   it('rejects unknown or ill-typed options', async () => {
-    const unknown = await buildErrorOf(build({ dir, minify: true } as never));
+    const unknown = await buildErrorOf(build({ dir, mangle: true } as never));
     expect(unknown.code).toBe('AUG_BUILD_OPTIONS_INVALID');
-    expect(unknown.message).toContain('minify');
+    expect(unknown.message).toContain('mangle');
+    const minify = await buildErrorOf(build({ dir, minify: 'yes' } as never));
+    expect(minify.code).toBe('AUG_BUILD_OPTIONS_INVALID');
     const wrong = await buildErrorOf(build({ dir, format: 'umd' } as never));
     expect(wrong.code).toBe('AUG_BUILD_OPTIONS_INVALID');
   });
