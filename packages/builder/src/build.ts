@@ -20,7 +20,7 @@ import {
 import { BUILD_ERROR_CODES, buildError, describe } from './errors.js';
 import type { PackResult } from './pack.js';
 import { assertProjectManifest } from './manifest-project.js';
-import { addPrelude } from './prelude.js';
+import { shapeBundle } from './shape-bundle.js';
 import { startTypecheck, type RunningTypecheck } from './typecheck.js';
 import { loadManifest, type LoadedManifest } from './validate.js';
 
@@ -256,7 +256,12 @@ async function finish(input: FinishInput): Promise<BuildResult> {
   let manifest: Manifest;
   try {
     const json = await writeStage(stage, {
-      bundle: addPrelude(pickOutput(output.outputFiles ?? []), resolved.format),
+      bundle: shapeBundle(pickOutput(output.outputFiles ?? []), resolved.format, {
+        projectDir: paths.dir,
+        distDir: paths.dist,
+        name: loaded.manifest.name,
+        version: loaded.manifest.version,
+      }),
       manifestJson: loaded.json,
       name: loaded.manifest.name,
       version: loaded.manifest.version,
