@@ -1,4 +1,5 @@
-import { cp, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { MANIFEST_FILE } from '@augment/core';
 import type { BundleOutput } from './bundle.js';
@@ -22,12 +23,26 @@ export interface StageInput {
 
 /**
  * Makes an empty staging folder beside `distDir` (same parent, so that the
- * relative paths in the source map stay right after the rename).
+ * rename that publishes it stays on one file system). Made with `mkdir`, not
+ * `mkdtemp`: its mode follows the umask (0755 under 022) like every folder
+ * and file of `dist/`, where `mkdtemp` makes 0700, and a `dist/` copied into
+ * a host's folder must be readable by a host running as another user.
  *
  * @param distDir - the final `dist/`
  */
 export async function makeStage(distDir: string): Promise<string> {
-  return mkdtemp(join(dirname(distDir), `.${basename(distDir)}-stage-`));
+  for (;;) {
+    const stage = join(
+      dirname(distDir),
+      `.${basename(distDir)}-stage-${randomBytes(6).toString('hex')}`,
+    );
+    try {
+      await mkdir(stage);
+      return stage;
+    } catch (error) {
+      if (!isErrorCode(error, 'EEXIST')) throw error;
+    }
+  }
 }
 
 /**
@@ -56,11 +71,29 @@ export async function writeStage(
     await writeFile(join(stage, 'index.js.map'), input.bundle.map);
   await writeFile(join(stage, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
   await writeFile(join(stage, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
-  if (await isDirectory(input.assetsDir)) {
-    // Symlinks are copied as the files they point to: archives cannot hold links.
-    await cp(input.assetsDir, join(stage, 'assets'), { recursive: true, dereference: true });
-  }
+  if (await isDirectory(input.assetsDir)) await copyAssets(input.assetsDir, join(stage, 'assets'));
   return manifest;
+}
+
+/**
+ * Copies `assets/` into the stage. Symlinks are copied as the files they
+ * point to (archives cannot hold links); every file and folder is made anew,
+ * so its mode follows the umask, not the source's (a 0600 asset would be
+ * unreadable to a host running as another user). An executable stays
+ * executable.
+ */
+async function copyAssets(from: string, to: string): Promise<void> {
+  await mkdir(to);
+  for (const name of await readdir(from)) {
+    const source = join(from, name);
+    const stats = await stat(source);
+    if (stats.isDirectory()) {
+      await copyAssets(source, join(to, name));
+    } else {
+      const mode = (stats.mode & 0o111) === 0 ? 0o666 : 0o777;
+      await writeFile(join(to, name), await readFile(source), { mode });
+    }
+  }
 }
 
 /**
