@@ -26,6 +26,8 @@ function fixedTime(): Date {
 }
 
 const FILE_MODE = 0o100644;
+/** zlib's level for every file: the smallest output; packing happens once per release. */
+const COMPRESSION_LEVEL = 9;
 const DIRECTORY_MODE = 0o40755;
 
 interface PackEntry {
@@ -39,9 +41,9 @@ interface PackEntry {
  * Packs a built plugin folder into a deterministic zip: the folder's contents
  * at the archive root (so `plugin.manifest.json` is at the root), entries
  * sorted by name, every time stamp 1980-01-01 00:00, modes 0644 for files and
- * 0755 for folders, and files stored without compression, because deflate's
- * bytes depend on the zlib build inside Node. The same folder gives the same
- * bytes in any time zone, on any machine and any Node version. The zip is
+ * 0755 for folders, files deflated at a fixed level (9). The same folder
+ * gives the same bytes in any time zone and on any machine with the same
+ * Node.js release (deflate's bytes come from the zlib inside Node). The zip is
  * checked with core's `inspectArchive` (default limits) before it replaces
  * an older one; `<zip>.sha256` is written beside it. Prints nothing.
  *
@@ -124,7 +126,12 @@ async function zipEntries(entries: readonly PackEntry[]): Promise<Buffer> {
       zip.addEmptyDirectory(entry.name, { ...common, mode: DIRECTORY_MODE });
     } else {
       const data = await readFile(entry.file);
-      zip.addBuffer(data, entry.name, { ...common, mode: FILE_MODE, compress: false });
+      zip.addBuffer(data, entry.name, {
+        ...common,
+        mode: FILE_MODE,
+        compress: true,
+        compressionLevel: COMPRESSION_LEVEL,
+      });
     }
   }
   zip.end();
