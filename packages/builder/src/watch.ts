@@ -8,8 +8,11 @@ import { typecheck } from './typecheck.js';
 
 const debug = debuglog('augment');
 
-/** The project files watched besides `src/`. */
+/** The project files watched besides `src/` and `assets/`. */
 const CONFIG_FILES = ['plugin.manifest.json', 'package.json', 'tsconfig.json'] as const;
+
+/** The folder copied to `dist/assets/`: every file in it is watched. */
+const ASSETS_DIR = 'assets';
 
 /**
  * First-build failures that mean "this is not a plugin project" (a wrong
@@ -81,7 +84,7 @@ export type RebuildEvent =
 export interface BuildWatcher {
   /** The absolute project folder. */
   readonly dir: string;
-  /** The absolute paths being watched: `src/` and the config files. */
+  /** The absolute paths being watched: `src/`, `assets/` and the config files. */
   readonly watching: readonly string[];
   /** Stops watching, waits for a build in progress and disposes the esbuild context; idempotent. */
   close(): Promise<void>;
@@ -93,14 +96,16 @@ type BuildContext = Awaited<ReturnType<typeof createBuildContext>>;
 
 /**
  * What the watcher skips: everything in the project folder but `src/` (minus
- * `node_modules` and dot-files) and the config files. The folder itself is
- * watched, not the files one by one, so that a config file deleted and made
- * again is still seen.
+ * `node_modules` and dot-files), `assets/` (all of it: the build copies all
+ * of it) and the config files. The folder itself is watched, not the files
+ * one by one, so that a config file or `assets/` deleted and made again is
+ * still seen.
  */
 function isIgnored(dir: string, path: string): boolean {
   const rel = relative(dir, path);
   if (rel === '') return false;
   const parts = rel.split(sep);
+  if (parts[0] === ASSETS_DIR) return false;
   if (parts[0] === 'src') {
     return parts.some((part) => part === 'node_modules' || part.startsWith('.'));
   }
@@ -109,7 +114,7 @@ function isIgnored(dir: string, path: string): boolean {
 
 /**
  * Builds the project, then rebuilds it incrementally (one esbuild context,
- * `createBuildContext().rebuild()`) whenever a file under `src/` or one of
+ * `createBuildContext().rebuild()`) whenever a file under `src/` or `assets/`, or one of
  * `plugin.manifest.json`, `package.json`, `tsconfig.json` changes; a
  * `tsconfig.json` change starts from a fresh context. Changes are debounced; a
  * change during a build queues exactly one more build. After each successful
@@ -217,14 +222,25 @@ export async function watch(options: WatchOptions): Promise<BuildWatcher> {
     timer = setTimeout(flush, debounceMs);
   };
 
-  const watching = [resolve(dir, 'src'), ...CONFIG_FILES.map((name) => resolve(dir, name))];
+  const watching = [
+    resolve(dir, 'src'),
+    resolve(dir, ASSETS_DIR),
+    ...CONFIG_FILES.map((name) => resolve(dir, name)),
+  ];
+  const assetsDir = resolve(dir, ASSETS_DIR);
+  const isAsset = (path: string): boolean =>
+    path === assetsDir || path.startsWith(`${assetsDir}${sep}`);
   const watcher = chokidar.watch(dir, {
     ignoreInitial: true,
     ignored: (path: string) => isIgnored(dir, path),
   });
   watcher.on('all', (event, path) => {
+    const absolute = resolve(path);
     if (event === 'add' || event === 'change' || event === 'unlink' || event === 'unlinkDir') {
-      changed(resolve(path));
+      changed(absolute);
+    } else if (event === 'addDir' && isAsset(absolute)) {
+      // an empty folder under assets/ is copied too
+      changed(absolute);
     }
   });
   watcher.on('error', (error) => {

@@ -144,9 +144,9 @@ describe('help and usage errors', () => {
                                check types, validate and copy plugin.manifest.json;
                                optionally pack dist/ into a release archive.
         watch [options] [dir]  Build, then rebuild incrementally on every change under
-                               src/ or to plugin.manifest.json, package.json or
-                               tsconfig.json; type-check beside each rebuild. Stop
-                               with Ctrl+C.
+                               src/ or assets/ or to plugin.manifest.json,
+                               package.json or tsconfig.json; type-check beside each
+                               rebuild. Stop with Ctrl+C.
         validate [target]      Check plugin.manifest.json (schema, entry point) of a
                                plugin project, a built dist/ folder or a .zip archive,
                                without building.
@@ -175,6 +175,8 @@ describe('help and usage errors', () => {
       Options:
         --format <format>  module format of dist/index.js (choices: "esm", "cjs",
                            default: "esm")
+        --minify           minify dist/index.js (the source map still names the
+                           original lines) (default: false)
         --zip              also pack dist/ into a deterministic release archive
                            (default: false)
         --out <file>       where to write the archive, relative to the current folder
@@ -198,7 +200,7 @@ describe('help and usage errors', () => {
     expect(run.stdout).toMatchInlineSnapshot(`
       "Usage: augment watch [options] [dir]
 
-      Build, then rebuild incrementally on every change under src/ or to
+      Build, then rebuild incrementally on every change under src/ or assets/ or to
       plugin.manifest.json, package.json or tsconfig.json; type-check beside each
       rebuild. Stop with Ctrl+C.
 
@@ -208,6 +210,8 @@ describe('help and usage errors', () => {
       Options:
         --format <format>  module format of dist/index.js (choices: "esm", "cjs",
                            default: "esm")
+        --minify           minify dist/index.js (the source map still names the
+                           original lines) (default: false)
         --no-typecheck     skip the TypeScript type check (default: check when
                            TypeScript is installed)
         -h, --help         show this help

@@ -143,7 +143,9 @@ describe('augment watch', () => {
   it('builds, rebuilds on a change, survives a syntax error and rebuilds once it is fixed', async () => {
     watching = new Watching(['--no-typecheck'], dir);
     await watching.next(BUILT);
-    await watching.next(/watching src\/, plugin\.manifest\.json, package\.json, tsconfig\.json/u);
+    await watching.next(
+      /watching src\/, assets\/, plugin\.manifest\.json, package\.json, tsconfig\.json/u,
+    );
     expect(await readFile(join(dir, 'dist/index.js'), 'utf8')).toContain('"one"');
 
     await edit('src/index.ts', 'export const version: string = "two";\n');
@@ -194,6 +196,47 @@ describe('augment watch', () => {
     await waitFor('the rebuild with src/extra.ts', async () =>
       (await readFile(entry, 'utf8')).includes('extra-value'),
     );
+  });
+
+  it('updates dist/assets/ when a file under assets/ is edited, added or removed', async () => {
+    await writeFiles(dir, { 'assets/logo.svg': '<svg>one</svg>' });
+    watching = new Watching(['--no-typecheck'], dir);
+    await watching.next(BUILT);
+    const built = (file: string) => join(dir, 'dist/assets', file);
+    expect(await readFile(built('logo.svg'), 'utf8')).toBe('<svg>one</svg>');
+
+    await edit('assets/logo.svg', '<svg>two</svg>');
+    await watching.next(REBUILT);
+    await watching.next(/assets: dist\/assets\/ updated \(assets\/logo\.svg\)\n/u);
+    expect(await readFile(built('logo.svg'), 'utf8')).toBe('<svg>two</svg>');
+
+    await writeFiles(dir, { 'assets/i18n/en.json': '{"hello":"Hello"}' });
+    await watching.next(/assets: dist\/assets\/ updated \(.*assets\/i18n\/en\.json.*\)\n/u);
+    await waitFor('dist/assets/i18n/en.json', () => existsSync(built('i18n/en.json')));
+
+    await rm(join(dir, 'assets/logo.svg'));
+    await watching.next(/assets: dist\/assets\/ updated \(assets\/logo\.svg\)\n/u);
+    expect(existsSync(built('logo.svg'))).toBe(false);
+    expect(existsSync(built('i18n/en.json'))).toBe(true);
+  });
+
+  it('publishes an asset change only with a build that succeeded', async () => {
+    await writeFiles(dir, { 'assets/logo.svg': '<svg>one</svg>' });
+    watching = new Watching(['--no-typecheck'], dir);
+    await watching.next(BUILT);
+    await edit('src/index.ts', 'export const broken = ;\n');
+    await watching.next(/src[\\/]index\.ts:1:\d+/u);
+    await watching.next(/waiting for changes/u);
+    // the asset change rebuilds, fails on the same error, and leaves dist/ as it was
+    await edit('assets/logo.svg', '<svg>two</svg>');
+    await watching.next(/src[\\/]index\.ts:1:\d+/u);
+    await watching.next(/waiting for changes/u);
+    expect(await readFile(join(dir, 'dist/assets/logo.svg'), 'utf8')).toBe('<svg>one</svg>');
+
+    await edit('src/index.ts', 'export const version: string = "fixed";\n');
+    await watching.next(REBUILT);
+    expect(await readFile(join(dir, 'dist/assets/logo.svg'), 'utf8')).toBe('<svg>two</svg>');
+    expect(await readFile(join(dir, 'dist/index.js'), 'utf8')).toContain('"fixed"');
   });
 
   it('reports type errors on a later "types:" line without blocking the rebuild', async () => {

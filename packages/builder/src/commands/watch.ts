@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { relative, resolve, sep } from 'node:path';
 import { Command } from 'commander';
 import type { RebuildEvent } from '../watch.js';
 import { createOutput, displayPath, formatDuration, plural, printWarnings } from '../output.js';
@@ -16,6 +16,24 @@ interface WatchFlags {
 /** How long after closing the watcher a leftover handle (a type check in flight) may delay the exit. */
 const EXIT_GRACE_MS = 1000;
 
+/** How many changed assets are named before `and N more`. */
+const ASSETS_SHOWN = 3;
+
+/**
+ * `assets: dist/assets/ updated (assets/logo.svg)` when the rebuild was made
+ * for changes under `assets/`; undefined otherwise.
+ */
+function assetsLine(output: Output, dir: string, changed: readonly string[]): string | undefined {
+  const names = changed
+    .map((path) => relative(dir, path).split(sep).join('/'))
+    .filter((name) => name === 'assets' || name.startsWith('assets/'))
+    .sort();
+  if (names.length === 0) return undefined;
+  const shown = names.slice(0, ASSETS_SHOWN).join(', ');
+  const more = names.length > ASSETS_SHOWN ? ` and ${names.length - ASSETS_SHOWN} more` : '';
+  return `assets: ${output.style('green', 'dist/assets/ updated')} (${shown}${more})`;
+}
+
 /** Prints one event: one line per rebuild, then a later `types:` line. */
 function printEvent(
   output: Output,
@@ -23,14 +41,17 @@ function printEvent(
   state: { unavailableShown: boolean; printError: typeof printError },
 ): void {
   switch (event.type) {
-    case 'build:done':
+    case 'build:done': {
       printWarnings(output, event.result.warnings);
       output.line(
         event.initial
           ? builtLine(output, event.result, event.durationMs)
           : `${output.style('green', 'rebuilt')} in ${formatDuration(event.durationMs)}`,
       );
+      const assets = assetsLine(output, event.result.dir, event.changed);
+      if (assets !== undefined) output.line(assets);
       return;
+    }
     case 'build:failed':
       state.printError(output, event.error);
       if (!event.initial) output.problem(output.styleErr('dim', 'waiting for changes…'));
@@ -76,7 +97,7 @@ function catchSignals(): { signal: Promise<NodeJS.Signals>; stop(): void } {
 export function watchCommand(): Command {
   return new Command('watch')
     .description(
-      'Build, then rebuild incrementally on every change under src/ or to plugin.manifest.json, package.json or tsconfig.json; type-check beside each rebuild. Stop with Ctrl+C.',
+      'Build, then rebuild incrementally on every change under src/ or assets/ or to plugin.manifest.json, package.json or tsconfig.json; type-check beside each rebuild. Stop with Ctrl+C.',
     )
     .argument('[dir]', 'the plugin project folder', '.')
     .addOption(formatOption())
@@ -111,10 +132,10 @@ Examples:
             printEvent(output, event, state);
           },
         });
-        const [src = 'src', ...files] = watcher.watching.map((path) =>
+        const [src = 'src', assets = 'assets', ...files] = watcher.watching.map((path) =>
           displayPath(path, watcher.dir),
         );
-        const shown = [`${src}/`, ...files];
+        const shown = [`${src}/`, `${assets}/`, ...files];
         output.line(
           output.style('dim', `watching ${shown.join(', ')} for changes (press Ctrl+C to stop)`),
         );
