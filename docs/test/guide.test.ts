@@ -332,7 +332,7 @@ describe.skipIf(isWindows)('the plugin authoring guide, followed step by step', 
   );
 
   it(
-    '§9 stack traces from the plugin name src/index.ts',
+    '§9 stack traces from the plugin name it, its version and src/index.ts:6',
     async () => {
       const source = join(plugin.cwd, 'src', 'index.ts');
       const original = await readFile(source, 'utf8');
@@ -346,7 +346,7 @@ describe.skipIf(isWindows)('the plugin authoring guide, followed step by step', 
         await plugin.run('npm run build', BUILD);
         const { stderr } = await host.run('node host.js');
         expect(stderr).toMatch(
-          /Error: not today\n\s+at Object\.greet \(.*src\/index\.ts:\d+:\d+\)/u,
+          /Error: not today\n\s+at Object\.greet \(augment-plugin:\/\/\/my-plugin@0\.1\.0\/src\/index\.ts:6:\d+\)/u,
         );
       } finally {
         await writeFile(source, original);
