@@ -3,7 +3,7 @@
 // read UTF-8 names without the UTF-8 flag) weaken no safety rule: every
 // entry is still checked, skipped or not, and a name only loses one `./`.
 
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import fc from 'fast-check';
@@ -15,6 +15,8 @@ import { makeTempDir, removeDir } from './helpers/fixtures.js';
 import {
   MANIFEST_ENTRY,
   buildZip,
+  centralRecord,
+  localRecord,
   expectRejected,
   type ZipEntrySpec,
 } from './helpers/zip-writer.js';
@@ -251,11 +253,95 @@ describe('a Unicode Path extra field (Info-ZIP)', () => {
   });
 });
 
-describe("yauzl's unicode-path-extra-field.zip", () => {
-  it('is refused: its local header is malformed (7-Zip refuses it too)', async () => {
-    const fixture = join(import.meta.dirname, 'fixtures', 'archives', 'refused');
-    const zip = await readFile(join(fixture, 'yauzl-unicode-path-extra-field.zip'));
-    const error = await expectRejected(zip, { code: 'AUG_ARCHIVE_INVALID', entry: '七个房间.txt' });
-    expect(error.message).toContain('14 unexplained bytes');
+describe("yauzl's unicode-path-extra-field.zip (a data descriptor its flags do not announce)", () => {
+  const fixture = join(import.meta.dirname, 'fixtures', 'archives', 'yauzl');
+  const original = (): Promise<Buffer> => readFile(join(fixture, 'unicode-path-extra-field.zip'));
+
+  /** The fixture's entry, then a manifest after it (so no offset of the fixture moves). */
+  const asPlugin = (bytes: Buffer): Buffer => {
+    const end = bytes.length - 22;
+    const centralSize = bytes.readUInt32LE(end + 12);
+    const centralOffset = bytes.readUInt32LE(end + 16);
+    const manifestLocal = localRecord(MANIFEST_ENTRY);
+    const central = Buffer.concat([
+      bytes.subarray(centralOffset, centralOffset + centralSize),
+      centralRecord(MANIFEST_ENTRY, centralOffset),
+    ]);
+    const record = Buffer.alloc(22);
+    record.writeUInt32LE(0x06054b50, 0);
+    record.writeUInt16LE(2, 8);
+    record.writeUInt16LE(2, 10);
+    record.writeUInt32LE(central.length, 12);
+    record.writeUInt32LE(centralOffset + manifestLocal.length, 16);
+    return Buffer.concat([bytes.subarray(0, centralOffset), manifestLocal, central, record]);
+  };
+
+  it('extracts its one file under the Unicode Path name', async () => {
+    const root = await makeTempDir('yauzl-unicode');
+    try {
+      const zip = join(root, 'plugin.zip');
+      await writeFile(zip, asPlugin(await original()));
+      await extractArchive(zip, join(root, 'out'), DEFAULT_ARCHIVE_LIMITS);
+      expect((await readdir(join(root, 'out'))).sort()).toEqual([
+        'plugin.manifest.json',
+        '七个房间.txt',
+      ]);
+      // alone, as the corpus has it: every check passes up to the missing manifest
+      await writeFile(zip, await original());
+      const error = await extractArchive(zip, join(root, 'alone'), DEFAULT_ARCHIVE_LIMITS).then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
+      expect(error).toMatchObject({ code: 'AUG_ARCHIVE_NO_MANIFEST' });
+      expect(String(error)).toContain('七个房间.txt');
+    } finally {
+      await removeDir(root);
+    }
+  });
+
+  it('is refused once a byte of that descriptor is changed (no byte left unexplained)', async () => {
+    const bytes = await original();
+    const descriptor = bytes.indexOf(Buffer.from([0x50, 0x4b, 0x07, 0x08]));
+    expect(descriptor).toBeGreaterThan(0);
+    for (const at of [0, 3, 4, 8, 12, 15]) {
+      const broken = Buffer.from(bytes);
+      broken[descriptor + at] = (broken[descriptor + at] ?? 0) ^ 0x01;
+      await expectRejected(asPlugin(broken), { code: 'AUG_ARCHIVE_INVALID' });
+    }
+  });
+
+  it('accepts a signed descriptor after stored data only when it matches the central record', async () => {
+    const content = Buffer.from('export default {};');
+    const entry: ZipEntrySpec = { name: 'dist/index.js', flags: 0, method: 0, content };
+    const descriptor = (crc: number, size: number): Buffer => {
+      const d = Buffer.alloc(16);
+      d.writeUInt32LE(0x08074b50, 0);
+      d.writeUInt32LE(crc, 4);
+      d.writeUInt32LE(size, 8);
+      d.writeUInt32LE(size, 12);
+      return d;
+    };
+    const root = await makeTempDir('unannounced-descriptor');
+    try {
+      const zip = join(root, 'plugin.zip');
+      const good = descriptor(crc32(content), content.length);
+      await writeFile(zip, buildZip({ entries: [MANIFEST_ENTRY, entry], beforeCentral: good }));
+      await extractArchive(zip, join(root, 'out'), DEFAULT_ARCHIVE_LIMITS);
+      expect(await readFile(join(root, 'out', 'dist', 'index.js'), 'utf8')).toBe(
+        'export default {};',
+      );
+    } finally {
+      await removeDir(root);
+    }
+    for (const bad of [
+      descriptor((crc32(content) ^ 1) >>> 0, content.length),
+      descriptor(crc32(content), content.length + 1),
+      descriptor(crc32(content), content.length).subarray(4), // unsigned: not accepted unannounced
+      Buffer.concat([descriptor(crc32(content), content.length), Buffer.from('x')]),
+    ]) {
+      const zip = buildZip({ entries: [MANIFEST_ENTRY, entry], beforeCentral: bad });
+      const error = await expectRejected(zip, { code: 'AUG_ARCHIVE_INVALID' });
+      expect(error.message).toContain('unexplained bytes');
+    }
   });
 });

@@ -137,7 +137,11 @@ async function placeEntry(
   const dataStart = start + headerLength;
   const dataEnd = dataStart + entry.compressedSize;
   if (dataEnd > centralOffset) return 'its data runs past the start of the central directory';
-  if (!hasDescriptor) return { dataStart, end: dataEnd };
+  if (!hasDescriptor) {
+    const slack = extraSlack(header.subarray(LOCAL_HEADER_SIZE + nameLength, headerLength));
+    const end = await unannouncedDescriptorEnd(reader, entry, { dataStart, dataEnd, slack });
+    return { dataStart, end: end ?? dataEnd };
+  }
   const descriptor = await reader.readAt(Math.min(24, centralOffset - dataEnd), dataEnd);
   const length = descriptorLength(descriptor, entry);
   if (length === undefined)
@@ -180,12 +184,55 @@ function safeExtraFields(extra: Buffer): yauzl.ExtraField[] {
 }
 
 /**
+ * The bytes at the end of a local extra field too short to be a field (a
+ * header is 4 bytes): padding some writers leave. 0 when the fields fill it,
+ * and also when a field claims more bytes than there are (yauzl refuses that
+ * elsewhere).
+ */
+function extraSlack(extra: Buffer): number {
+  let at = 0;
+  while (extra.length - at >= 4) {
+    const next = at + 4 + extra.readUInt16LE(at + 2);
+    if (next > extra.length) return 0;
+    at = next;
+  }
+  return extra.length - at;
+}
+
+/**
+ * Where a data descriptor ends that follows an entry whose flags announce
+ * none, as unzip and yauzl accept (yauzl's own unicode-path-extra-field.zip
+ * has one). Only the signed form counts, and only with the central record's
+ * CRC and sizes, so every byte is explained and none can hide data. It starts
+ * where the data ends; for an entry without data it may also start in the
+ * padding at the end of the local extra field (that archive's does).
+ * `undefined` when there is none.
+ */
+async function unannouncedDescriptorEnd(
+  reader: CachedReader,
+  entry: CentralEntry,
+  at: { dataStart: number; dataEnd: number; slack: number },
+): Promise<number | undefined> {
+  const earliest = entry.compressedSize === 0 ? at.dataStart - at.slack : at.dataEnd;
+  for (let start = at.dataEnd; start >= earliest; start -= 1) {
+    const bytes = await reader.readAt(24, start);
+    const length = descriptorLength(bytes, entry, true);
+    if (length !== undefined) return start + length;
+  }
+  return undefined;
+}
+
+/**
  * Length of the data descriptor after an entry's data: with or without its
  * optional signature, 32- or 64-bit sizes; the one whose CRC and sizes match
  * the central record. `undefined` when none does.
  */
-function descriptorLength(bytes: Buffer, entry: CentralEntry): number | undefined {
-  for (const signed of [true, false]) {
+function descriptorLength(
+  bytes: Buffer,
+  entry: CentralEntry,
+  signedOnly = false,
+): number | undefined {
+  for (const signed of signedOnly ? [true] : [true, false]) {
     if (signed && (bytes.length < 4 || bytes.readUInt32LE(0) !== DESCRIPTOR_SIGNATURE)) continue;
     const at = signed ? 4 : 0;
     for (const wide of [false, true]) {

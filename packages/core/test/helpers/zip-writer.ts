@@ -132,7 +132,8 @@ export function localRecord(entry: ZipEntrySpec): Buffer {
   return Buffer.concat([header, name, extra, r.data, descriptor]);
 }
 
-function centralRecord(entry: ZipEntrySpec, offset: number): Buffer {
+/** The central directory record of one entry whose local header is at `offset`. */
+export function centralRecord(entry: ZipEntrySpec, offset: number): Buffer {
   const r = resolveEntry(entry);
   const extra = entry.extra ?? Buffer.alloc(0);
   const isDir = r.name.at(-1) === 0x2f;
