@@ -86,7 +86,7 @@ async function validateArchive(path: string): Promise<ValidateResult> {
     if (code === 'AUG_ARCHIVE_NO_MANIFEST') {
       throw buildError(
         BUILD_ERROR_CODES.NO_MANIFEST,
-        `${path} has no ${MANIFEST_FILE} at its root.`,
+        `${path} has no ${MANIFEST_FILE} at its root or inside its only top-level folder.`,
         [describe(error)],
         'Pack the built dist/ folder with `augment build --zip`.',
         { file: path, cause: error },
