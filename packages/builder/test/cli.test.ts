@@ -137,6 +137,8 @@ describe('help and usage errors', () => {
 
       Options:
         -v, --version          print the version of @augment/builder
+        --color                print colors even when the output is not a terminal
+        --no-color             print no colors (also: NO_COLOR=1)
         -h, --help             show this help
 
       Commands:
@@ -156,6 +158,11 @@ describe('help and usage errors', () => {
         help [command]         show the help of a command
 
       Run "augment <command> --help" for a command's flags and examples.
+
+      Exit codes: 0 success, 1 build or validation failure, 2 usage error (unknown
+      command or flag, bad or missing argument).
+      Colors: on a terminal only; NO_COLOR=1 or --no-color turns them off,
+      FORCE_COLOR=1 or --color turns them on.
       "
     `);
   });
@@ -258,18 +265,18 @@ describe('help and usage errors', () => {
   it('rejects an unknown flag in one line, with a suggestion when one is close', async () => {
     await writeFiles(dir, project());
     const run = await runCli(['build', '--nope'], dir);
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(2);
     expect(lines(run.stderr)).toEqual(["error: unknown option '--nope'"]);
     expect(run.stdout).toBe('');
     expect(existsSync(join(dir, 'dist'))).toBe(false);
     const close = await runCli(['build', '--zipp'], dir);
-    expect(close.code).toBe(1);
+    expect(close.code).toBe(2);
     expect(lines(close.stderr)).toEqual(["error: unknown option '--zipp' (did you mean --zip?)"]);
   });
 
   it('rejects an unknown command in one line', async () => {
     const run = await runCli(['bild'], dir);
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(2);
     expect(lines(run.stderr)).toMatchInlineSnapshot(`
       [
         "error: unknown command 'bild' (did you mean build?)",
@@ -281,7 +288,7 @@ describe('help and usage errors', () => {
     await writeFiles(dir, project());
     for (const command of ['build', 'watch']) {
       const run = await runCli([command, '--format', 'xyz'], dir);
-      expect(run.code).toBe(1);
+      expect(run.code).toBe(2);
       expect(lines(run.stderr)).toMatchInlineSnapshot(`
         [
           "error: option '--format <format>' argument 'xyz' is invalid. Allowed choices are esm, cjs.",
