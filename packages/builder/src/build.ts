@@ -116,11 +116,14 @@ async function runBuild(
     await check?.cancel();
     throw error;
   }
-  // The check and the bundle run side by side; a type error still wins.
-  const checked = check === undefined ? 'skipped' : await typecheckStatus(check, paths);
-  const output = await prepared.bundling.catch((error: unknown) => {
+  // The check and the bundle run side by side. The bundle's errors come first and
+  // alone: a syntax error is reported in esbuild's words as soon as esbuild knows,
+  // not seconds later beside tsc's knock-on errors; tsc is stopped then.
+  const output = await prepared.bundling.catch(async (error: unknown) => {
+    await check?.cancel();
     throw compileError(error, paths);
   });
+  const checked = check === undefined ? 'skipped' : await typecheckStatus(check, paths);
   return finish({ resolved, paths, loaded: prepared.loaded, started, checked, output });
 }
 
@@ -234,7 +237,8 @@ async function typecheckStatus(
     BUILD_ERROR_CODES.TYPECHECK,
     `TypeScript found ${count === 1 ? 'an error' : `${count} errors`} in ${paths.dir}:`,
     result.diagnostics,
-    'Fix them and build again (or skip the check with `--no-typecheck`, `typecheck: false` in the API); nothing was written.',
+    `Fix ${count === 1 ? 'it' : 'them'} and build again (or skip the check with --no-typecheck); dist/ was left as it was.`,
+    { cause: result },
   );
 }
 

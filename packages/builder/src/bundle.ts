@@ -85,7 +85,39 @@ export function formatMessages(messages: readonly Message[], dir: string): strin
     const name = isAbsolute(location.file) ? relative(dir, location.file) : location.file;
     const file = name.split('\\').join('/');
     const column = byteToCharColumn(location.lineText, location.column) + 1;
-    return `${file}:${location.line}:${column}: ${message.text}`;
+    return `${file}:${location.line}:${column}: ${withInstallHint(message.text)}`;
+  });
+}
+
+/** esbuild's `Could not resolve "zod"`, for a package name (not a relative path or a builtin). */
+const UNRESOLVED_PACKAGE = /^Could not resolve "((?:@[^/"]+\/)?[^./"][^/"]*)(?:\/[^"]*)?"$/u;
+
+/** The package an unresolved bare import names, or undefined. */
+function unresolvedPackage(text: string): string | undefined {
+  const name = UNRESOLVED_PACKAGE.exec(text)?.[1];
+  return name === undefined || name.startsWith('node:') ? undefined : name;
+}
+
+/** Says what to do about an import of a package that is not installed. */
+function withInstallHint(text: string): string {
+  const name = unresolvedPackage(text);
+  if (name === undefined) return text;
+  return `${text}: the package is not installed. Run \`npm install ${name}\` to bundle it, or add "${name}" to peerDependencies if the host provides it.`;
+}
+
+/**
+ * The notes of each esbuild error behind an `AUG_BUILD_COMPILE` error (its
+ * `cause`), in the order of its `details`; esbuild's advice to mark an
+ * unresolved package as external is left out: the install hint replaces it.
+ *
+ * @param cause - what esbuild threw
+ */
+export function compileNotes(cause: unknown): string[][] {
+  return (esbuildErrors(cause) ?? []).map((message) => {
+    const external = unresolvedPackage(message.text) !== undefined;
+    return message.notes
+      .map((note) => note.text)
+      .filter((text) => text !== '' && !(external && text.startsWith('You can mark the path')));
   });
 }
 

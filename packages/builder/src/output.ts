@@ -20,6 +20,8 @@ export interface Output {
   style(style: Style, text: string): string;
   /** Styles text for stderr (returns it unchanged when stderr gets no colors). */
   styleErr(style: Style, text: string): string;
+  /** Whether stderr gets colors (ANSI escapes from elsewhere, tsc's, are removed when not). */
+  readonly errColors: boolean;
 }
 
 /** `--color` (true), `--no-color` (false), or neither (undefined): set once by the CLI. */
@@ -73,12 +75,14 @@ export function createOutput(
   env: NodeJS.ProcessEnv = process.env,
 ): Output {
   const style = styler(colorsEnabled(out, env));
-  const styleErr = styler(colorsEnabled(err, env));
+  const errColors = colorsEnabled(err, env);
+  const styleErr = styler(errColors);
   return {
     line: (text) => void out.write(`${text}\n`),
     problem: (text) => void err.write(`${text}\n`),
     style,
     styleErr,
+    errColors,
   };
 }
 
@@ -95,6 +99,13 @@ export function displayPath(path: string, cwd: string = process.cwd()): string {
 /** Formats a duration for a status line: `18 ms`, `1.24 s`. */
 export function formatDuration(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
+}
+
+/** Formats a file size for the build summary: `812 B`, `4.2 kB`, `212 kB`, `1.3 MB` (1 kB = 1000 B). */
+export function formatSize(bytes: number): string {
+  if (bytes < 1000) return `${bytes} B`;
+  if (bytes < 1_000_000) return `${(bytes / 1000).toFixed(bytes < 10_000 ? 1 : 0)} kB`;
+  return `${(bytes / 1_000_000).toFixed(1)} MB`;
 }
 
 /** `1 error`, `2 errors`. */

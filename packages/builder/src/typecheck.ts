@@ -9,11 +9,17 @@ export interface TypecheckResult {
   status: 'passed' | 'failed' | 'unavailable';
   /** One line per problem: `file:line:col - error TSxxxx: message`, file relative to the project. */
   diagnostics: string[];
+  /**
+   * The same problems as `tsc --pretty` prints them, one block each: the
+   * message, the source line with `~` under the problem, and the related
+   * information ("The expected type comes from…"), with tsc's ANSI colors.
+   */
+  formatted: string[];
 }
 
 /**
  * Type checks a plugin project with its own TypeScript: runs
- * `node <its tsc> --noEmit -p <dir> --pretty false` in `dir`. TypeScript is
+ * `node <its tsc> --noEmit -p <dir> --pretty true` in `dir`. TypeScript is
  * resolved from the project (its `node_modules` or a parent's), never from
  * the builder, so the check uses the version the project pinned.
  *
@@ -50,10 +56,15 @@ export function startTypecheck(dir: string): RunningTypecheck {
   const tsc = findTsc(root);
   // Without a tsconfig.json there are no project settings to check against.
   if (tsc === undefined || !existsSync(join(root, 'tsconfig.json'))) {
-    const result = Promise.resolve<TypecheckResult>({ status: 'unavailable', diagnostics: [] });
+    const result = Promise.resolve<TypecheckResult>({
+      status: 'unavailable',
+      diagnostics: [],
+      formatted: [],
+    });
     return { result, cancel: () => Promise.resolve() };
   }
-  const run = runNode([tsc, '--noEmit', '-p', root, '--pretty', 'false'], root);
+  // --pretty: the source lines and the related information, which --pretty false leaves out
+  const run = runNode([tsc, '--noEmit', '-p', root, '--pretty', 'true'], root);
   const result = run.exited.then(({ code, output }) => toResult(code, output, root));
   // a caller that cancels never awaits the result: a failed spawn must not go unhandled
   result.catch(() => undefined);
@@ -62,12 +73,17 @@ export function startTypecheck(dir: string): RunningTypecheck {
 
 function toResult(code: number | null, output: string, root: string): TypecheckResult {
   const diagnostics = parseDiagnostics(output, root);
-  if (code === 0 && diagnostics.length === 0) return { status: 'passed', diagnostics: [] };
-  if (diagnostics.length === 0) {
-    const lines = output.split(/\r?\n/u).filter((line) => line.trim() !== '');
-    diagnostics.push(...(lines.length > 0 ? lines : [`tsc exited with code ${String(code)}`]));
+  if (code === 0 && diagnostics.length === 0) {
+    return { status: 'passed', diagnostics: [], formatted: [] };
   }
-  return { status: 'failed', diagnostics };
+  if (diagnostics.length === 0) {
+    const lines = stripAnsi(output)
+      .split(/\r?\n/u)
+      .filter((line) => line.trim() !== '');
+    diagnostics.push(...(lines.length > 0 ? lines : [`tsc exited with code ${String(code)}`]));
+    return { status: 'failed', diagnostics, formatted: [...diagnostics] };
+  }
+  return { status: 'failed', diagnostics, formatted: splitReport(output) };
 }
 
 /** The path of `typescript/bin/tsc` as resolved from the project, or undefined. */
@@ -80,31 +96,68 @@ export function findTsc(dir: string): string | undefined {
   }
 }
 
-/** `src/a.ts(3,7): error TS2322: …`, or a global `error TS5083: …`. */
-const DIAGNOSTIC = /^(?:(.+)\((\d+),(\d+)\): )?(error|warning|message) (TS\d+): (.*)$/u;
+/**
+ * `src/a.ts(3,7): error TS2322: …` (`--pretty false`), `src/a.ts:3:7 - error
+ * TS2322: …` (`--pretty true`), or a global `error TS5083: …`.
+ */
+const DIAGNOSTIC =
+  /^(?:(?:(.+)\((\d+),(\d+)\): )|(?:(.+):(\d+):(\d+) - ))?(error|warning|message) (TS\d+): (.*)$/u;
+
+/** tsc's closing count (`Found 2 errors in …`) in `--pretty` output. */
+const SUMMARY = /^Found \d+ errors?\b/u;
+
+/** Removes ANSI escapes (tsc's `--pretty` colors). */
+export function stripAnsi(text: string): string {
+  // eslint-disable-next-line no-control-regex -- the escape character is what this removes
+  return text.replace(/\u001b\[[0-9;]*m/gu, '');
+}
 
 /**
- * Turns `tsc --pretty false` output into one line per diagnostic,
- * `file:line:col - error TSxxxx: message`; continuation lines of a message
- * are joined to it.
+ * Turns tsc's output (`--pretty false` or `--pretty true`) into one line per
+ * diagnostic, `file:line:col - error TSxxxx: message`; continuation lines of
+ * a message are joined to it (the source lines and related information of
+ * `--pretty`, after a blank line, are not).
  *
  * @param output - tsc's stdout and stderr
  * @param dir - the project root, for relative file names
  */
 export function parseDiagnostics(output: string, dir: string): string[] {
   const diagnostics: string[] = [];
-  for (const line of output.split(/\r?\n/u)) {
+  let continues = false;
+  for (const line of stripAnsi(output).split(/\r?\n/u)) {
     const match = DIAGNOSTIC.exec(line);
     if (match !== null) {
-      const [, file, row, column, category, code, text] = match;
-      const where = file === undefined ? '' : `${relativeFile(file, dir)}:${row}:${column} - `;
+      const [, file0, row0, column0, file1, row1, column1, category, code, text] = match;
+      const file = file0 ?? file1;
+      const where =
+        file === undefined
+          ? ''
+          : `${relativeFile(file, dir)}:${row0 ?? row1 ?? ''}:${column0 ?? column1 ?? ''} - `;
       diagnostics.push(`${where}${category} ${code}: ${text}`);
-    } else if (/^\s+\S/u.test(line) && diagnostics.length > 0) {
+      continues = true;
+    } else if (continues && /^\s+\S/u.test(line) && diagnostics.length > 0) {
       const last = diagnostics.length - 1;
       diagnostics[last] = `${diagnostics[last] ?? ''} ${line.trim()}`;
+    } else {
+      continues = false;
     }
   }
   return diagnostics;
+}
+
+/**
+ * Splits `tsc --pretty true` output into one block per diagnostic (its
+ * colors kept), without tsc's closing `Found N errors` summary.
+ */
+function splitReport(output: string): string[] {
+  const blocks: string[][] = [];
+  for (const line of output.split(/\r?\n/u)) {
+    const plain = stripAnsi(line);
+    if (SUMMARY.test(plain)) break;
+    if (DIAGNOSTIC.test(plain)) blocks.push([line]);
+    else blocks.at(-1)?.push(line);
+  }
+  return blocks.map((block) => block.join('\n').trimEnd());
 }
 
 function relativeFile(file: string, dir: string): string {

@@ -194,7 +194,7 @@ function manifestError(
     BUILD_ERROR_CODES.MANIFEST_INVALID,
     `${file} has ${count}:`,
     problems,
-    `Fix the manifest and try again; nothing was written.${meta}`,
+    `Fix the manifest and try again.${meta}`,
     { file, cause },
   );
 }

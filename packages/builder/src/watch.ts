@@ -72,6 +72,8 @@ export type RebuildEvent =
       type: 'types:checked';
       status: TypecheckStatus;
       diagnostics: string[];
+      /** The diagnostics as tsc prints them, with source lines (see `TypecheckResult.formatted`). */
+      formatted: string[];
       durationMs: number;
     }
   | {
@@ -159,10 +161,11 @@ export async function watch(options: WatchOptions): Promise<BuildWatcher> {
       checkAgain = false;
       const started = performance.now();
       try {
-        const { status, diagnostics } = await typecheck(dir);
+        const { status, diagnostics, formatted } = await typecheck(dir);
         const durationMs = performance.now() - started;
         // when a build finished meanwhile this result is stale: check again instead
-        if (!checkAgain) emit({ type: 'types:checked', status, diagnostics, durationMs });
+        if (!checkAgain)
+          emit({ type: 'types:checked', status, diagnostics, formatted, durationMs });
       } catch (error) {
         emit({ type: 'watch:failed', error });
       }

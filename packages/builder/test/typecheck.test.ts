@@ -3,7 +3,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { build, isBuildError, parseDiagnostics, typecheck } from '../src/index.js';
-import { startTypecheck } from '../src/typecheck.js';
+import { startTypecheck, stripAnsi } from '../src/typecheck.js';
 import {
   WAIT_MS,
   createProject,
@@ -38,7 +38,7 @@ const TYPE_ERROR = `export default {
 describe('typecheck()', () => {
   it("passes a correct project with the project's own TypeScript", async () => {
     await createProject(dir, { typescript: true });
-    expect(await typecheck(dir)).toEqual({ status: 'passed', diagnostics: [] });
+    expect(await typecheck(dir)).toEqual({ status: 'passed', diagnostics: [], formatted: [] });
   });
 
   it('fails with file:line:col diagnostics relative to the project', async () => {
@@ -48,17 +48,23 @@ describe('typecheck()', () => {
     expect(result.diagnostics).toEqual([
       "src/index.ts:3:11 - error TS2322: Type 'string' is not assignable to type 'number'.",
     ]);
+    // tsc's own report of it: the source line and ~ under the problem, no closing summary
+    expect(result.formatted).toHaveLength(1);
+    const block = stripAnsi(result.formatted[0] ?? '');
+    expect(block).toMatch(/^src\/index\.ts:3:11 - error TS2322: /u);
+    expect(block).toMatch(/^3 .*\n +~+$/mu);
+    expect(block).not.toContain('Found 1 error');
   });
 
   it("is 'unavailable' when the project has no TypeScript", async () => {
     await createProject(dir, { index: TYPE_ERROR });
-    expect(await typecheck(dir)).toEqual({ status: 'unavailable', diagnostics: [] });
+    expect(await typecheck(dir)).toEqual({ status: 'unavailable', diagnostics: [], formatted: [] });
   });
 
   it("is 'unavailable' when the project has no tsconfig.json", async () => {
     await createProject(dir, { typescript: true, index: TYPE_ERROR });
     await rm(join(dir, 'tsconfig.json'));
-    expect(await typecheck(dir)).toEqual({ status: 'unavailable', diagnostics: [] });
+    expect(await typecheck(dir)).toEqual({ status: 'unavailable', diagnostics: [], formatted: [] });
   });
 });
 
@@ -115,7 +121,7 @@ describe('startTypecheck()', () => {
     await createProject(dir);
     const check = startTypecheck(dir);
     await check.cancel();
-    expect(await check.result).toEqual({ status: 'unavailable', diagnostics: [] });
+    expect(await check.result).toEqual({ status: 'unavailable', diagnostics: [], formatted: [] });
   });
 });
 
@@ -140,16 +146,18 @@ describe('build() stops the type check when the project cannot be built', () => 
     expect(await slowTscRunning(dir)).toBe(false);
   });
 
-  it('reports the type errors, not the bundling errors, when both fail', async () => {
+  it('reports the bundling error alone, at once, when both fail: tsc is stopped', async () => {
     await createProject(dir, {
-      typescript: true,
       index: "import { missing } from './nowhere.js';\nexport default { missing };\n",
     });
+    // this tsc would run for a minute: the bundle's error must not wait for it
+    await linkSlowTypeScript(dir);
     const error: unknown = await build({ dir }).catch((e: unknown) => e);
     if (!isBuildError(error)) throw error;
-    expect(error.code).toBe('AUG_BUILD_TYPECHECK');
-    expect(error.details[0]).toMatch(/^src\/index\.ts:1:\d+ - error TS2307:/u);
+    expect(error.code).toBe('AUG_BUILD_COMPILE');
+    expect(error.details[0]).toMatch(/^src\/index\.ts:1:\d+: Could not resolve "\.\/nowhere\.js"/u);
     expect(existsSync(join(dir, 'dist'))).toBe(false);
+    expect(await slowTscRunning(dir)).toBe(false);
   });
 });
 
