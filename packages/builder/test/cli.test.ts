@@ -177,7 +177,8 @@ describe('help and usage errors', () => {
       copy plugin.manifest.json; optionally pack dist/ into a release archive.
 
       Arguments:
-        dir                the plugin project folder (default: ".")
+        dir                the plugin project folder (default: the nearest one from
+                           here upwards)
 
       Options:
         --format <format>  module format of dist/index.js (choices: "esm", "cjs",
@@ -212,7 +213,8 @@ describe('help and usage errors', () => {
       rebuild. Stop with Ctrl+C.
 
       Arguments:
-        dir                the plugin project folder (default: ".")
+        dir                the plugin project folder (default: the nearest one from
+                           here upwards)
 
       Options:
         --format <format>  module format of dist/index.js (choices: "esm", "cjs",
@@ -240,7 +242,8 @@ describe('help and usage errors', () => {
       dist/ folder or a .zip archive, without building.
 
       Arguments:
-        target      a project folder, a dist/ folder or a .zip archive (default: ".")
+        target      a project folder, a dist/ folder or a .zip archive (default: the
+                    nearest project from here upwards)
 
       Options:
         -h, --help  show this help
@@ -376,9 +379,10 @@ describe('augment build', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const out = lines(run.stdout);
-    expect(out).toHaveLength(2);
+    expect(out).toHaveLength(3);
     expect(out[0]).toMatch(/^built my-plugin@1\.0\.0 → dist\/index\.js \(esm\) in \d+ ms$/u);
-    expect(out[1]).toBe('types: not checked (TypeScript is not installed in this project)');
+    expect(out[1]).toMatch(/^wrote dist\/index\.js \d+ B, map \d+ B$/u);
+    expect(out[2]).toBe('types: not checked (TypeScript is not installed in this project)');
     expect(existsSync(join(dir, 'dist/index.js'))).toBe(true);
     expect(existsSync(join(dir, 'dist/index.js.map'))).toBe(true);
     expect(existsSync(join(dir, 'release.zip'))).toBe(false);
@@ -406,7 +410,7 @@ describe('augment build', () => {
     const run = await runCli(['build'], dir);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(lines(run.stdout)[1]).toBe('types: checked');
+    expect(lines(run.stdout)[2]).toBe('types: checked');
   });
 
   it('fails on a type error, naming the file and line, and --no-typecheck skips the check', async () => {
@@ -419,7 +423,7 @@ describe('augment build', () => {
 
     const skipped = await runCli(['build', '--no-typecheck'], dir);
     expect(skipped.code).toBe(0);
-    expect(lines(skipped.stdout)[1]).toBe('types: not checked (--no-typecheck)');
+    expect(lines(skipped.stdout)[2]).toBe('types: not checked (--no-typecheck)');
   });
 
   it('--zip writes release.zip and release.zip.sha256 and prints the archive’s sha256', async () => {
@@ -428,16 +432,16 @@ describe('augment build', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const out = lines(run.stdout);
-    expect(out).toHaveLength(3);
-    const match = /^release\.zip {2}sha256 ([0-9a-f]{64})$/u.exec(out[2] ?? '');
-    expect(match, out[2]).not.toBeNull();
+    expect(out).toHaveLength(4);
+    const match = /^release\.zip {2}sha256 ([0-9a-f]{64})$/u.exec(out[3] ?? '');
+    expect(match, out[3]).not.toBeNull();
     const hex = match![1]!;
     expect(sha256(await readFile(join(dir, 'release.zip')))).toBe(hex);
     expect(await readFile(join(dir, 'release.zip.sha256'), 'utf8')).toContain(hex);
 
     // deterministic: the same sources give the same archive
     const again = await runCli(['build', '--zip'], dir);
-    expect(lines(again.stdout)[2]).toBe(out[2]);
+    expect(lines(again.stdout)[3]).toBe(out[3]);
   });
 
   it('--out writes the archive there and implies --zip', async () => {
@@ -445,7 +449,7 @@ describe('augment build', () => {
     await mkdir(join(dir, 'releases'));
     const run = await runCli(['build', '--out', 'releases/p.zip'], dir);
     expect(run.code).toBe(0);
-    expect(lines(run.stdout)[2]).toMatch(/^releases\/p\.zip {2}sha256 [0-9a-f]{64}$/u);
+    expect(lines(run.stdout)[3]).toMatch(/^releases\/p\.zip {2}sha256 [0-9a-f]{64}$/u);
     expect(existsSync(join(dir, 'releases/p.zip'))).toBe(true);
     expect(existsSync(join(dir, 'release.zip'))).toBe(false);
   });

@@ -1,8 +1,11 @@
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import type { BuildResult } from '../build.js';
-import { createOutput, displayPath, formatDuration, printWarnings } from '../output.js';
+import { requireProject, type FoundProject } from '../find-project.js';
+import { createOutput, displayPath, formatDuration, formatSize, printWarnings } from '../output.js';
 import type { Output } from '../output.js';
+import { startProgress } from '../terminal/progress.js';
 import { startTypecheck } from '../typecheck.js';
 
 /** The flags `augment build` parses. */
@@ -36,6 +39,31 @@ export function builtLine(output: Output, result: BuildResult, durationMs: numbe
   return `${output.style('green', 'built')} ${output.style('bold', `${name}@${version}`)} → ${entry} (${result.format}) in ${formatDuration(durationMs)}`;
 }
 
+/** `project: /path/to/plugin`, when the project was found above the current folder. */
+export function printProject(output: Output, project: FoundProject): void {
+  if (project.above) output.line(output.style('dim', `project: ${displayPath(project.dir)}`));
+}
+
+function sizeOf(path: string): number | undefined {
+  try {
+    return statSync(path).size;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `wrote dist/index.js 212 kB, map 480 kB, release.zip 96 kB` */
+export function writtenLine(output: Output, result: BuildResult): string {
+  const parts = [`${displayPath(result.entry)} ${formatSize(sizeOf(result.entry) ?? 0)}`];
+  const map = sizeOf(`${result.entry}.map`);
+  if (map !== undefined) parts.push(`map ${formatSize(map)}`);
+  const zip = result.zip === undefined ? undefined : sizeOf(result.zip.path);
+  if (result.zip !== undefined && zip !== undefined) {
+    parts.push(`${displayPath(result.zip.path)} ${formatSize(zip)}`);
+  }
+  return `${output.style('dim', 'wrote')} ${parts.join(', ')}`;
+}
+
 /** Why the types were not checked, for `types: not checked (…)`. */
 export const TYPES_UNAVAILABLE = 'types: not checked (TypeScript is not installed in this project)';
 
@@ -56,7 +84,7 @@ export function buildCommand(): Command {
     .description(
       'Bundle src/index.ts into dist/ (with a source map), check types, validate and copy plugin.manifest.json; optionally pack dist/ into a release archive.',
     )
-    .argument('[dir]', 'the plugin project folder', '.')
+    .argument('[dir]', 'the plugin project folder (default: the nearest one from here upwards)')
     .addOption(formatOption())
     .addOption(minifyOption())
     .option('--zip', 'also pack dist/ into a deterministic release archive', false)
@@ -77,11 +105,14 @@ Examples:
   $ augment build --zip
   $ augment build --out releases/my-plugin-1.0.0.zip`,
     )
-    .action(async (dir: string, flags: BuildFlags) => {
+    .action(async (dir: string | undefined, flags: BuildFlags) => {
       const started = performance.now();
-      const root = resolve(dir);
+      const project = await requireProject(dir);
+      const root = project.dir;
       // tsc first, before esbuild and @augment/core load: it runs while they do
       const check = flags.typecheck ? startTypecheck(root) : undefined;
+      const output = createOutput();
+      printProject(output, project);
       const options = {
         dir: root,
         format: flags.format,
@@ -90,14 +121,29 @@ Examples:
         zip: flags.zip || flags.out !== undefined,
         ...(flags.out === undefined ? {} : { out: resolve(flags.out) }),
       };
-      const { buildWithTypecheck } = await import('../build.js').catch(async (error: unknown) => {
-        await check?.cancel();
-        throw error;
-      });
-      const result = await buildWithTypecheck(options, check, started);
-      const output = createOutput();
+      // on a terminal only: tsc takes seconds, the bundle milliseconds
+      const progress =
+        check === undefined
+          ? { stop: () => undefined }
+          : startProgress(process.stderr, 'building and checking types…');
+      let result: BuildResult;
+      try {
+        const { buildWithTypecheck } = await import('../build.js').catch(async (error: unknown) => {
+          await check?.cancel();
+          throw error;
+        });
+        result = await buildWithTypecheck(options, check, started);
+      } catch (error) {
+        progress.stop();
+        const { printError } = await import('../print-error.js');
+        printError(output, error, { dir: root });
+        process.exitCode = 1;
+        return;
+      }
+      progress.stop();
       printWarnings(output, result.warnings);
       output.line(builtLine(output, result, result.durationMs));
+      output.line(writtenLine(output, result));
       output.line(typesLine(output, result.typecheck));
       if (result.zip !== undefined) {
         output.line(

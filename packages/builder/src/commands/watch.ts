@@ -4,7 +4,9 @@ import type { RebuildEvent } from '../watch.js';
 import { createOutput, displayPath, formatDuration, plural, printWarnings } from '../output.js';
 import type { Output } from '../output.js';
 import type { printError } from '../print-error.js';
-import { TYPES_UNAVAILABLE, builtLine, formatOption, minifyOption } from './build.js';
+import { stripAnsi } from '../typecheck.js';
+import { requireProject } from '../find-project.js';
+import { TYPES_UNAVAILABLE, builtLine, formatOption, minifyOption, printProject } from './build.js';
 
 /** The flags `augment watch` parses. */
 interface WatchFlags {
@@ -34,26 +36,50 @@ function assetsLine(output: Output, dir: string, changed: readonly string[]): st
   return `assets: ${output.style('green', 'dist/assets/ updated')} (${shown}${more})`;
 }
 
+/** What {@link printEvent} keeps between events. */
+interface PrintState {
+  unavailableShown: boolean;
+  printError: typeof printError;
+  /** The project folder: changed files are shown relative to it. */
+  dir: string;
+}
+
+/** `14:03:27`: the local time of day, for the lines of a rebuild. */
+function clock(date: Date = new Date()): string {
+  return [date.getHours(), date.getMinutes(), date.getSeconds()]
+    .map((part) => String(part).padStart(2, '0'))
+    .join(':');
+}
+
+/** `[14:03:27] src/greet.ts changed`, or `src/a.ts and 2 more files changed`. */
+function triggerLine(output: Output, changed: readonly string[], dir: string): string {
+  const [first] = changed;
+  const what =
+    first === undefined
+      ? 'a file'
+      : `${displayPath(first, dir)}${changed.length > 1 ? ` and ${plural(changed.length - 1, 'more file')}` : ''}`;
+  return `${output.style('dim', `[${clock()}]`)} ${what} changed`;
+}
+
 /** Prints one event: one line per rebuild, then a later `types:` line. */
-function printEvent(
-  output: Output,
-  event: RebuildEvent,
-  state: { unavailableShown: boolean; printError: typeof printError },
-): void {
+function printEvent(output: Output, event: RebuildEvent, state: PrintState): void {
   switch (event.type) {
     case 'build:done': {
       printWarnings(output, event.result.warnings);
       output.line(
         event.initial
           ? builtLine(output, event.result, event.durationMs)
-          : `${output.style('green', 'rebuilt')} in ${formatDuration(event.durationMs)}`,
+          : `${triggerLine(output, event.changed, state.dir)}: ${output.style('green', 'rebuilt')} in ${formatDuration(event.durationMs)}`,
       );
       const assets = assetsLine(output, event.result.dir, event.changed);
       if (assets !== undefined) output.line(assets);
       return;
     }
     case 'build:failed':
-      state.printError(output, event.error);
+      if (!event.initial) {
+        output.problem(`${triggerLine(output, event.changed, state.dir)}: the build failed`);
+      }
+      state.printError(output, event.error, { dir: state.dir });
       if (!event.initial) output.problem(output.styleErr('dim', 'waiting for changes…'));
       return;
     case 'types:checked':
@@ -62,7 +88,10 @@ function printEvent(
       } else if (event.status === 'failed') {
         const count = Math.max(event.diagnostics.length, 1);
         output.problem(`types: ${output.styleErr('red', plural(count, 'error'))}`);
-        for (const diagnostic of event.diagnostics) output.problem(`  ${diagnostic}`);
+        const blocks = event.formatted.length > 0 ? event.formatted : event.diagnostics;
+        for (const block of blocks) {
+          output.problem(output.errColors ? block : stripAnsi(block));
+        }
       } else if (!state.unavailableShown) {
         state.unavailableShown = true;
         output.line(output.style('yellow', TYPES_UNAVAILABLE));
@@ -99,7 +128,7 @@ export function watchCommand(): Command {
     .description(
       'Build, then rebuild incrementally on every change under src/ or assets/ or to plugin.manifest.json, package.json or tsconfig.json; type-check beside each rebuild. Stop with Ctrl+C.',
     )
-    .argument('[dir]', 'the plugin project folder', '.')
+    .argument('[dir]', 'the plugin project folder (default: the nearest one from here upwards)')
     .addOption(formatOption())
     .addOption(minifyOption())
     .option(
@@ -113,8 +142,10 @@ Examples:
   $ augment watch
   $ augment watch packages/my-plugin --no-typecheck`,
     )
-    .action(async (dir: string, flags: WatchFlags) => {
+    .action(async (dir: string | undefined, flags: WatchFlags) => {
       const output = createOutput();
+      const project = await requireProject(dir);
+      printProject(output, project);
       // caught from the start: a Ctrl+C during the first build still closes cleanly
       const signals = catchSignals();
       try {
@@ -122,9 +153,9 @@ Examples:
           import('../watch.js'),
           import('../print-error.js'),
         ]);
-        const state = { unavailableShown: false, printError };
+        const state: PrintState = { unavailableShown: false, printError, dir: project.dir };
         const watcher = await watch({
-          dir: resolve(dir),
+          dir: project.dir,
           format: flags.format,
           typecheck: flags.typecheck,
           minify: flags.minify,
