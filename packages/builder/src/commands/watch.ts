@@ -51,7 +51,10 @@ function clock(date: Date = new Date()): string {
     .join(':');
 }
 
-/** `[14:03:27] src/greet.ts changed`, or `src/a.ts and 2 more files changed`. */
+/**
+ * `[14:03:27] src/greet.ts changed` (or `src/a.ts and 2 more files changed`):
+ * the line before the result of a rebuild, as `tsc --watch` says what it saw.
+ */
 function triggerLine(output: Output, changed: readonly string[], dir: string): string {
   const [first] = changed;
   const what =
@@ -66,18 +69,19 @@ function printEvent(output: Output, event: RebuildEvent, state: PrintState): voi
   switch (event.type) {
     case 'build:done': {
       printWarnings(output, event.result.warnings);
-      output.line(
-        event.initial
-          ? builtLine(output, event.result, event.durationMs)
-          : `${triggerLine(output, event.changed, state.dir)}: ${output.style('green', 'rebuilt')} in ${formatDuration(event.durationMs)}`,
-      );
+      if (event.initial) {
+        output.line(builtLine(output, event.result, event.durationMs));
+      } else {
+        output.line(triggerLine(output, event.changed, state.dir));
+        output.line(`${output.style('green', 'rebuilt')} in ${formatDuration(event.durationMs)}`);
+      }
       const assets = assetsLine(output, event.result.dir, event.changed);
       if (assets !== undefined) output.line(assets);
       return;
     }
     case 'build:failed':
       if (!event.initial) {
-        output.problem(`${triggerLine(output, event.changed, state.dir)}: the build failed`);
+        output.problem(triggerLine(output, event.changed, state.dir));
       }
       state.printError(output, event.error, { dir: state.dir });
       if (!event.initial) output.problem(output.styleErr('dim', 'waiting for changes…'));
