@@ -1,4 +1,4 @@
-import { relative, resolve, sep } from 'node:path';
+import { relative, sep } from 'node:path';
 import { Command } from 'commander';
 import type { RebuildEvent } from '../watch.js';
 import { createOutput, displayPath, formatDuration, plural, printWarnings } from '../output.js';
