@@ -1,13 +1,11 @@
 import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
-import { checkManifestFiles, validateManifest, type Manifest } from '@augment/core';
+import type { Manifest } from '@augment/core';
 import {
   build as esbuild,
   context as esbuildContext,
   type BuildContext as EsbuildContext,
 } from 'esbuild';
-import { makeStage, removeDir, replaceDir, writeStage } from './assets.js';
-import { compileError, esbuildOptions, formatMessages, pickOutput } from './bundle.js';
+import { compileError, esbuildOptions } from './bundle.js';
 import {
   projectPaths,
   readProjectPackage,
@@ -17,10 +15,10 @@ import {
   type ProjectPaths,
   type ResolvedBuildOptions,
 } from './config.js';
-import { BUILD_ERROR_CODES, buildError, describe } from './errors.js';
+import { BUILD_ERROR_CODES, buildError } from './errors.js';
 import type { PackResult } from './pack.js';
 import { assertProjectManifest } from './manifest-project.js';
-import { shapeBundle } from './shape-bundle.js';
+import { finish } from './publish.js';
 import { startTypecheck, type RunningTypecheck } from './typecheck.js';
 import { loadManifest, type LoadedManifest } from './validate.js';
 
@@ -239,69 +237,5 @@ async function typecheckStatus(
     result.diagnostics,
     `Fix ${count === 1 ? 'it' : 'them'} and build again (or skip the check with --no-typecheck); dist/ was left as it was.`,
     { cause: result },
-  );
-}
-
-interface FinishInput {
-  readonly resolved: ResolvedBuildOptions;
-  readonly paths: ProjectPaths;
-  readonly loaded: LoadedManifest;
-  readonly started: number;
-  readonly checked: BuildResult['typecheck'];
-  readonly output: Awaited<ReturnType<EsbuildContext['rebuild']>>;
-}
-
-/** Stages the output, checks it, swaps it in for dist/, then packs. */
-async function finish(input: FinishInput): Promise<BuildResult> {
-  const { resolved, paths, loaded, output } = input;
-  const stage = await makeStage(paths.dist).catch((error: unknown) => {
-    throw outputError(`${paths.dist} could not be written (${describe(error)}).`, error);
-  });
-  let manifest: Manifest;
-  try {
-    const json = await writeStage(stage, {
-      bundle: shapeBundle(pickOutput(output.outputFiles ?? []), resolved.format, {
-        projectDir: paths.dir,
-        distDir: paths.dist,
-        name: loaded.manifest.name,
-        version: loaded.manifest.version,
-      }),
-      manifestJson: loaded.json,
-      name: loaded.manifest.name,
-      version: loaded.manifest.version,
-      format: resolved.format,
-      assetsDir: paths.assets,
-    });
-    manifest = validateManifest(json);
-    await checkManifestFiles(manifest, stage);
-    await replaceDir(stage, paths.dist);
-  } catch (error) {
-    await removeDir(stage);
-    throw outputError(`The built plugin in ${paths.dist} is not valid: ${describe(error)}`, error);
-  }
-  // yazl and the packing code load only for a zip
-  const zip = resolved.zip
-    ? await import('./pack.js').then(({ pack }) => pack(paths.dist, resolved.out))
-    : undefined;
-  return {
-    dir: paths.dir,
-    distDir: paths.dist,
-    entry: join(paths.dist, 'index.js'),
-    manifest,
-    format: resolved.format,
-    durationMs: performance.now() - input.started,
-    typecheck: input.checked,
-    warnings: formatMessages(output.warnings, paths.dir),
-    ...(zip === undefined ? {} : { zip }),
-  };
-}
-
-function outputError(headline: string, cause: unknown) {
-  return buildError(
-    BUILD_ERROR_CODES.OUTPUT_INVALID,
-    headline,
-    [],
-    'dist/ was left as it was; fix the cause and build again.',
-    { cause },
   );
 }
