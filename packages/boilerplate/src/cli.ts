@@ -4,7 +4,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { intro, outro } from '@clack/prompts';
 import { isAugmentError } from '@augment/core';
 import { runInstall } from './internal/install.js';
-import { createOutput, displayPath } from './internal/output.js';
+import { createOutput, displayPath, ignoreClosedPipes } from './internal/output.js';
 import type { Output } from './internal/output.js';
 import { printCreated, printNextSteps } from './internal/summary.js';
 import { PLUGIN_FORMATS } from './options.js';
@@ -160,6 +160,7 @@ Examples:
  * (any other error, shown with its stack).
  */
 export async function main(argv: readonly string[] = process.argv): Promise<number> {
+  ignoreClosedPipes();
   try {
     await createProgram().parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

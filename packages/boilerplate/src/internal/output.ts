@@ -47,6 +47,36 @@ export function createOutput(
   };
 }
 
+/** A stream that reports failed writes with `'error'` events (process.stdout, process.stderr). */
+export interface ErrorEmitter {
+  on(event: 'error', listener: (error: unknown) => void): unknown;
+}
+
+/**
+ * Lets the CLI end quietly when whatever reads its output has gone
+ * (`create-augment-plugin --help | head -1`): a write to a closed pipe fails
+ * with EPIPE, which would otherwise be an unhandled `'error'` event and a
+ * stack trace. The EPIPE is ignored (Node drops later writes to the closed
+ * stream), so the CLI finishes its work and exits with its usual code, as
+ * other CLIs do. Any other stream error still surfaces as a crash.
+ *
+ * @param streams - the streams to guard (stdout and stderr by default)
+ */
+export function ignoreClosedPipes(
+  streams: readonly ErrorEmitter[] = [process.stdout, process.stderr],
+): void {
+  for (const stream of streams) {
+    stream.on('error', (error) => {
+      if (isErrorCode(error, 'EPIPE')) return;
+      throw error;
+    });
+  }
+}
+
+function isErrorCode(error: unknown, code: string): boolean {
+  return typeof error === 'object' && error !== null && Reflect.get(error, 'code') === code;
+}
+
 /**
  * Shows a path the way a user typed it: relative to the current folder when
  * it is inside it, absolute otherwise. Always with `/` separators.
