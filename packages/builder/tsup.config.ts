@@ -15,7 +15,7 @@ export default defineConfig([
   {
     // The CLI proper, as CommonJS (why: src/bin.ts). Its commands import
     // what they use when they run: `--help` loads only commander, `build`
-    // loads yazl only for --zip, chokidar is `watch`'s alone.
+    // loads fflate only for --zip, chokidar is `watch`'s alone.
     entry: ['src/cli.ts'],
     format: ['cjs'],
     sourcemap: true,

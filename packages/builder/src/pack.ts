@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { lstat, mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { DEFAULT_ARCHIVE_LIMITS, MANIFEST_FILE, inspectArchive } from '@augment/core';
-import { ZipFile } from 'yazl';
 import { BUILD_ERROR_CODES, buildError, describe, isBuildError } from './errors.js';
+import { writeZip } from './zip-write.js';
 
 /** The release zip {@link pack} wrote. */
 export interface PackResult {
@@ -14,21 +14,6 @@ export interface PackResult {
   /** Absolute path of `<zip>.sha256`, one `sha256sum` line: `<hex>  <zip name>\n`. */
   sha256File: string;
 }
-
-/**
- * 1980-01-01 00:00:00, the first DOS date, built from local components: yazl
- * writes a Date's local time into the DOS fields, so this Date gives the same
- * bytes in every time zone. (`forceDosTimestamp` drops yazl's extra UTC
- * timestamp field, whose value would differ by zone.)
- */
-function fixedTime(): Date {
-  return new Date(1980, 0, 1, 0, 0, 0, 0);
-}
-
-const FILE_MODE = 0o100644;
-/** zlib's level for every file: the smallest output; packing happens once per release. */
-const COMPRESSION_LEVEL = 9;
-const DIRECTORY_MODE = 0o40755;
 
 interface PackEntry {
   /** The name in the archive, `/`-separated; a directory's ends with `/`. */
@@ -41,9 +26,10 @@ interface PackEntry {
  * Packs a built plugin folder into a deterministic zip: the folder's contents
  * at the archive root (so `plugin.manifest.json` is at the root), entries
  * sorted by name, every time stamp 1980-01-01 00:00, modes 0644 for files and
- * 0755 for folders, files deflated at a fixed level (9). The same folder
- * gives the same bytes in any time zone and on any machine with the same
- * Node.js release (deflate's bytes come from the zlib inside Node). The zip is
+ * 0755 for folders, files deflated at level 9 by fflate (pure JavaScript, not
+ * the zlib inside Node, whose bytes can differ by CPU and Node.js release).
+ * The same folder gives the same bytes in any time zone, on any machine and
+ * under any Node.js release; only an fflate upgrade may change them. The zip is
  * checked with core's `inspectArchive` (default limits) before it replaces
  * an older one; `<zip>.sha256` is written beside it. Prints nothing.
  *
@@ -110,32 +96,14 @@ async function listEntries(root: string): Promise<PackEntry[]> {
 }
 
 async function zipEntries(entries: readonly PackEntry[]): Promise<Buffer> {
-  const zip = new ZipFile();
-  const chunks: Buffer[] = [];
-  const finished = new Promise<Buffer>((done, fail) => {
-    zip.on('error', fail);
-    zip.outputStream.on('error', fail);
-    zip.outputStream.on('data', (chunk: Buffer) => chunks.push(chunk));
-    zip.outputStream.on('end', () => {
-      done(Buffer.concat(chunks));
-    });
-  });
-  const common = { mtime: fixedTime(), forceDosTimestamp: true };
+  const files = [];
   for (const entry of entries) {
-    if (entry.file === undefined) {
-      zip.addEmptyDirectory(entry.name, { ...common, mode: DIRECTORY_MODE });
-    } else {
-      const data = await readFile(entry.file);
-      zip.addBuffer(data, entry.name, {
-        ...common,
-        mode: FILE_MODE,
-        compress: true,
-        compressionLevel: COMPRESSION_LEVEL,
-      });
-    }
+    files.push({
+      name: entry.name,
+      data: entry.file === undefined ? undefined : await readFile(entry.file),
+    });
   }
-  zip.end();
-  return finished;
+  return writeZip(files);
 }
 
 function packError(headline: string, fix: string, cause?: unknown) {

@@ -49,7 +49,7 @@ export async function finish(input: FinishInput): Promise<BuildResult> {
     await removeDir(stage);
     throw outputError(`The built plugin in ${paths.dist} is not valid: ${describe(error)}`, error);
   }
-  // yazl and the packing code load only for a zip
+  // fflate and the packing code load only for a zip
   const zip = resolved.zip
     ? await import('./pack.js').then(({ pack }) => pack(paths.dist, resolved.out))
     : undefined;

@@ -472,7 +472,7 @@ describe('start-up', () => {
   const COMMANDER = /[\\/]commander[\\/]/u;
   const ESBUILD = /[\\/]esbuild[\\/]lib[\\/]main\.js$/u;
   const CORE = /[\\/]core[\\/]dist[\\/]index\.cjs$/u;
-  const YAZL = /[\\/]yazl[\\/]/u;
+  const FFLATE = /[\\/]fflate[\\/]/u;
 
   it('the committed bin/augment.js runs the same CLI', async () => {
     await writeFiles(dir, project());
@@ -491,19 +491,23 @@ describe('start-up', () => {
   it('--version loads commander alone', async () => {
     const files = await loadedFiles(['--version']);
     expect(has(files, COMMANDER)).toBe(true);
-    expect([has(files, ESBUILD), has(files, CORE), has(files, YAZL)]).toEqual([
+    expect([has(files, ESBUILD), has(files, CORE), has(files, FFLATE)]).toEqual([
       false,
       false,
       false,
     ]);
   });
 
-  it('build loads esbuild and core but yazl only with --zip; validate loads no esbuild', async () => {
+  it('build loads esbuild and core but fflate only with --zip; validate loads no esbuild', async () => {
     await writeFiles(dir, project());
     const plain = await loadedFiles(['build', '--no-typecheck']);
-    expect([has(plain, ESBUILD), has(plain, CORE), has(plain, YAZL)]).toEqual([true, true, false]);
+    expect([has(plain, ESBUILD), has(plain, CORE), has(plain, FFLATE)]).toEqual([
+      true,
+      true,
+      false,
+    ]);
     const zipped = await loadedFiles(['build', '--no-typecheck', '--zip']);
-    expect(has(zipped, YAZL)).toBe(true);
+    expect(has(zipped, FFLATE)).toBe(true);
     const validated = await loadedFiles(['validate']);
     expect([has(validated, ESBUILD), has(validated, CORE)]).toEqual([false, true]);
   });

@@ -140,7 +140,7 @@ describe('pack', () => {
   it('gives the same bytes under every time zone (child processes with TZ set)', async () => {
     await createPluginProject(dir);
     const { zip } = await build({ dir, zip: true });
-    // The pack function from source, bundled for plain Node (core and yazl resolved via NODE_PATH).
+    // The pack function from source, bundled for plain Node (core and fflate resolved via NODE_PATH).
     const bundle = join(dir, 'pack-bundle.cjs');
     await esbuild({
       entryPoints: [join(here, '../src/pack.ts')],
@@ -148,7 +148,7 @@ describe('pack', () => {
       platform: 'node',
       format: 'cjs',
       outfile: bundle,
-      external: ['@augment/core', 'yazl'],
+      external: ['@augment/core', 'fflate'],
       logLevel: 'silent',
     });
     const script = join(dir, 'pack-child.cjs');
