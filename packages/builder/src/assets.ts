@@ -1,8 +1,20 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import {
+  lstat,
+  mkdir,
+  readFile,
+  readdir,
+  readlink,
+  rename,
+  rm,
+  stat,
+  writeFile,
+} from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { MANIFEST_FILE } from '@augment/core';
 import type { BundleOutput } from './bundle.js';
+import { BUILD_ERROR_CODES, buildError } from './errors.js';
 
 /** The entry point every built plugin has, relative to `dist/`. */
 export const DIST_ENTRY = './index.js';
@@ -80,7 +92,10 @@ export async function writeStage(
  * point to (archives cannot hold links); every file and folder is made anew,
  * so its mode follows the umask, not the source's (a 0600 asset would be
  * unreadable to a host running as another user). An executable stays
- * executable.
+ * executable. Anything else (a FIFO, a socket, a device, or a symlink to one)
+ * is refused before it is opened: reading a FIFO or /dev/zero never ends.
+ *
+ * @throws {BuildError} `AUG_BUILD_OUTPUT_INVALID` naming the special file
  */
 async function copyAssets(from: string, to: string): Promise<void> {
   await mkdir(to);
@@ -89,11 +104,35 @@ async function copyAssets(from: string, to: string): Promise<void> {
     const stats = await stat(source);
     if (stats.isDirectory()) {
       await copyAssets(source, join(to, name));
-    } else {
+    } else if (stats.isFile()) {
       const mode = (stats.mode & 0o111) === 0 ? 0o666 : 0o777;
       await writeFile(join(to, name), await readFile(source), { mode });
+    } else {
+      throw await specialFileError(source, stats);
     }
   }
+}
+
+/** The error for an asset that is neither a file nor a folder (`stats` of what it resolves to). */
+async function specialFileError(path: string, stats: Stats) {
+  const kind = stats.isFIFO()
+    ? 'a FIFO (named pipe)'
+    : stats.isSocket()
+      ? 'a socket'
+      : stats.isCharacterDevice()
+        ? 'a character device'
+        : stats.isBlockDevice()
+          ? 'a block device'
+          : 'a special file';
+  const link = await lstat(path);
+  const what = link.isSymbolicLink() ? `a symlink to ${await readlink(path)}, ${kind}` : kind;
+  return buildError(
+    BUILD_ERROR_CODES.OUTPUT_INVALID,
+    `${path} is ${what}, not a regular file: the build copies only files and folders from assets/ into dist/assets/.`,
+    [],
+    'Remove it or replace it with a regular file.',
+    { file: path },
+  );
 }
 
 /**

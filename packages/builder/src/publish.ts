@@ -7,7 +7,7 @@ import { makeStage, removeDir, replaceDir, writeStage } from './assets.js';
 import type { BuildResult } from './build.js';
 import { formatMessages, pickOutput } from './bundle.js';
 import type { ProjectPaths, ResolvedBuildOptions } from './config.js';
-import { BUILD_ERROR_CODES, buildError, describe } from './errors.js';
+import { BUILD_ERROR_CODES, buildError, describe, isBuildError } from './errors.js';
 import { shapeBundle } from './shape-bundle.js';
 import type { LoadedManifest } from './validate.js';
 
@@ -47,6 +47,8 @@ export async function finish(input: FinishInput): Promise<BuildResult> {
     await replaceDir(stage, paths.dist);
   } catch (error) {
     await removeDir(stage);
+    // a problem the staging step named itself (a special file under assets/)
+    if (isBuildError(error)) throw error;
     throw outputError(`The built plugin in ${paths.dist} is not valid: ${describe(error)}`, error);
   }
   // fflate and the packing code load only for a zip
