@@ -21,7 +21,7 @@ export const BUILD_ERROR_CODES = {
   COMPILE: 'AUG_BUILD_COMPILE',
   /** The project's TypeScript reported type errors. */
   TYPECHECK: 'AUG_BUILD_TYPECHECK',
-  /** The built `dist/` does not pass core's `checkManifestFiles`, or could not be written. */
+  /** The built `dist/` does not pass core's `checkManifestFiles`, or could not be written (or `assets/` holds a FIFO, socket or device). */
   OUTPUT_INVALID: 'AUG_BUILD_OUTPUT_INVALID',
   /** The release zip could not be written, or the written zip does not pass core's checks. */
   PACK: 'AUG_BUILD_PACK',
