@@ -4,7 +4,7 @@ import { buildCommand } from './commands/build.js';
 import { syncCommand } from './commands/sync.js';
 import { validateCommand } from './commands/validate.js';
 import { watchCommand } from './commands/watch.js';
-import { createOutput, setColorFlag } from './output.js';
+import { createOutput, ignoreClosedPipes, setColorFlag } from './output.js';
 
 /** The version in the package's package.json (`../package.json` from both src/ and dist/). */
 function readVersion(): string {
@@ -65,6 +65,7 @@ export const USAGE_EXIT_CODE = 2;
  * error (commander's, already printed).
  */
 export async function main(argv: readonly string[] = process.argv): Promise<number> {
+  ignoreClosedPipes();
   setColorFlag(argv.slice(2));
   const program = createProgram();
   try {

@@ -119,3 +119,21 @@ export function printWarnings(output: Output, warnings: readonly string[] | unde
     output.problem(`${output.styleErr('yellow', 'warning:')} ${warning}`);
   }
 }
+
+/**
+ * Lets the CLI end quietly when whatever reads its output has gone
+ * (`augment --help | head -1`): a write to a closed pipe fails with EPIPE,
+ * which would otherwise be an unhandled `'error'` event and a stack trace.
+ * The EPIPE is ignored (Node drops later writes to the closed stream), so the
+ * command finishes its work and exits with its usual code, as other CLIs do.
+ * Any other stream error still surfaces as a crash.
+ */
+export function ignoreClosedPipes(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: unknown) => {
+      if (typeof error === 'object' && error !== null && Reflect.get(error, 'code') === 'EPIPE')
+        return;
+      throw error;
+    });
+  }
+}
