@@ -35,7 +35,6 @@ export default tseslint.config(
   },
   {
     files: ['packages/core/src/**/*.ts'],
-    ignores: ['packages/core/src/internal/**'],
     plugins: { jsdoc },
     rules: {
       'jsdoc/require-jsdoc': [

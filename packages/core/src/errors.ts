@@ -1,5 +1,5 @@
-import { describeValue } from './internal/describe.js';
-import { markOwnError } from './internal/own-errors.js';
+import { describeValue } from './util/describe.js';
+import { markOwnError } from './util/own-errors.js';
 
 /**
  * Every error code Augment can report, in one place. A shipped code never

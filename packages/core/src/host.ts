@@ -1,15 +1,15 @@
 import { EventEmitter } from 'node:events';
 import { AugmentError, ERROR_CODES, describeError } from './errors.js';
 import type { PluginHostEvents, ReloadReason } from './events.js';
-import { debug, log } from './internal/log.js';
-import { enableSourceMaps } from './internal/source-maps.js';
-import { isThenable, settle } from './internal/thenable.js';
+import { debug, log } from './util/log.js';
+import { enableSourceMaps } from './load/source-maps.js';
+import { isThenable, settle } from './util/thenable.js';
 import {
   resolveHostOptions,
   type PluginHostOptions,
   type ResolvedPluginHostOptions,
 } from './options.js';
-import { Reloader } from './reload.js';
+import { Reloader } from './reload/reloader.js';
 import type { Manifest, PluginEntry, PluginFailure, PluginMeta, ReloadReport } from './types.js';
 import { watchFolder, type FolderWatcher } from './watch.js';
 

@@ -33,18 +33,18 @@ export {
   parseManifest,
   readManifest,
   validateManifest,
-} from './manifest.js';
-export type { ManifestValidationIssue } from './manifest.js';
-export { getManifestJsonSchema } from './manifest-schema.js';
-export type { ManifestJsonSchema } from './manifest-schema.js';
-export { detectFormat } from './format.js';
+} from './manifest/manifest.js';
+export type { ManifestValidationIssue } from './manifest/manifest.js';
+export { getManifestJsonSchema } from './manifest/schema.js';
+export type { ManifestJsonSchema } from './manifest/schema.js';
+export { detectFormat } from './load/format.js';
 export {
   DEFAULT_ARCHIVE_LIMITS,
   extractArchive,
   hashFile,
   inspectArchive,
   readArchiveManifest,
-} from './archive.js';
-export type { ArchiveEntryInfo, ArchiveLimits, ArchiveListing } from './archive.js';
-export { parseDigest } from './integrity.js';
-export type { ArchiveIntegrityInfo, IntegrityOption } from './integrity.js';
+} from './archive/archive.js';
+export type { ArchiveEntryInfo, ArchiveLimits, ArchiveListing } from './archive/archive.js';
+export { parseDigest } from './sources/archive/integrity.js';
+export type { ArchiveIntegrityInfo, IntegrityOption } from './sources/archive/integrity.js';

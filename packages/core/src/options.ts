@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
 import semverValid from 'semver/functions/valid.js';
-import { DEFAULT_ARCHIVE_LIMITS, type ArchiveLimits } from './archive.js';
-import { defaultCacheDir } from './cache.js';
+import { DEFAULT_ARCHIVE_LIMITS, type ArchiveLimits } from './archive/archive.js';
+import { defaultCacheDir } from './sources/archive/cache.js';
 import { ERROR_CODES, OptionsError } from './errors.js';
-import { parseDigest, type IntegrityOption } from './integrity.js';
+import { parseDigest, type IntegrityOption } from './sources/archive/integrity.js';
 import type { Logger, Manifest, PluginEntry, PluginMeta, Validator } from './types.js';
 
 /**

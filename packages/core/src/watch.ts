@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
-import { debug } from './internal/log.js';
-import { WATCH_DEPTH, isWatchIgnored } from './internal/watch-filter.js';
+import { debug } from './util/log.js';
+import { WATCH_DEPTH, isWatchIgnored } from './util/watch-filter.js';
 
 /** A running folder watcher. */
 export interface FolderWatcher {

@@ -2,8 +2,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_ARCHIVE_LIMITS, extractArchive } from '../src/archive.js';
-import { CollisionIndex, findNameProblem } from '../src/internal/zip-checks.js';
+import { DEFAULT_ARCHIVE_LIMITS, extractArchive } from '../src/archive/archive.js';
+import { CollisionIndex, findNameProblem } from '../src/archive/zip-checks.js';
 import { makeTempDir, removeDir } from './helpers/fixtures.js';
 import { MANIFEST_ENTRY, buildZip, expectRejected } from './helpers/zip-writer.js';
 

@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_ARCHIVE_LIMITS, extractArchive } from '../src/archive.js';
-import { findNameProblem } from '../src/internal/zip-checks.js';
-import { checkEntryName, decodeEntryName } from '../src/internal/zip-names.js';
+import { DEFAULT_ARCHIVE_LIMITS, extractArchive } from '../src/archive/archive.js';
+import { findNameProblem } from '../src/archive/zip-checks.js';
+import { checkEntryName, decodeEntryName } from '../src/archive/zip-names.js';
 import { makeTempDir, removeDir } from './helpers/fixtures.js';
 import {
   MANIFEST_ENTRY,

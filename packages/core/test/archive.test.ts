@@ -14,11 +14,11 @@ import {
   hashFile,
   inspectArchive,
   type ArchiveLimits,
-} from '../src/archive.js';
+} from '../src/archive/archive.js';
 import { ArchiveError } from '../src/errors.js';
-import { writeEntry } from '../src/internal/zip-extract.js';
-import { checkLayout } from '../src/internal/zip-layout.js';
-import { openArchive, readCentralDirectory } from '../src/internal/zip-read.js';
+import { writeEntry } from '../src/archive/zip-extract.js';
+import { checkLayout } from '../src/archive/zip-layout.js';
+import { openArchive, readCentralDirectory } from '../src/archive/zip-read.js';
 import { makeTempDir, removeDir } from './helpers/fixtures.js';
 import { WAIT } from './helpers/wait.js';
 import {

@@ -9,7 +9,7 @@ import * as fsp from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ZipFile } from 'yazl';
-import { ArchiveCache } from '../src/cache.js';
+import { ArchiveCache } from '../src/sources/archive/cache.js';
 import { PluginHost, type PluginHostOptions, type ReloadReport } from '../src/index.js';
 import { makeTempDir, removeDir } from './helpers/fixtures.js';
 import { esmPlugin, type PluginFiles } from './helpers/plugins.js';

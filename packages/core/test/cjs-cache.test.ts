@@ -2,7 +2,7 @@ import { realpath } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join, sep } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isInsideDir, purgeCjsModules } from '../src/internal/cjs-cache.js';
+import { isInsideDir, purgeCjsModules } from '../src/load/cjs-cache.js';
 import { makeTempDir, removeDir, writeFiles } from './helpers/fixtures.js';
 
 let root: string;

@@ -293,7 +293,7 @@ describe('integrity', () => {
 
 describe('the archive cache', () => {
   it('defaults to node_modules/.cache/augment under the working directory, one per folder', async () => {
-    const { defaultCacheDir } = await import('../src/cache.js');
+    const { defaultCacheDir } = await import('../src/sources/archive/cache.js');
     await mkdir(join(root, 'node_modules'));
     const a = defaultCacheDir('/srv/plugins-a', root);
     const b = defaultCacheDir('/srv/plugins-b', root);
@@ -487,7 +487,7 @@ it('asks an integrity function once per archive content, not at every reload', a
 });
 
 it('hashes a small archive from one read and a large one as a stream, to the same digest', async () => {
-  const { hashFile } = await import('../src/archive.js');
+  const { hashFile } = await import('../src/archive/archive.js');
   const file = join(root, 'data.bin');
   const bytes = Buffer.alloc(3 * 1024 * 1024, 7);
   await writeFile(file, bytes);

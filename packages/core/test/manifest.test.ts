@@ -9,7 +9,7 @@ import {
   parseManifest,
   readManifest,
   validateManifest,
-} from '../src/manifest.js';
+} from '../src/manifest/manifest.js';
 import type { Manifest } from '../src/types.js';
 import { makeTempDir, removeDir, writeFiles } from './helpers/fixtures.js';
 

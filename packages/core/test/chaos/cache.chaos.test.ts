@@ -15,7 +15,7 @@ import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { ZipFile } from 'yazl';
-import { ArchiveCache } from '../../src/cache.js';
+import { ArchiveCache } from '../../src/sources/archive/cache.js';
 import { CORE_CJS, CORE_ESM } from '../helpers/child.js';
 import { makeTempDir, removeDir } from '../helpers/fixtures.js';
 

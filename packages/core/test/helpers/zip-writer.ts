@@ -14,7 +14,7 @@ import {
   extractArchive,
   inspectArchive,
   type ArchiveLimits,
-} from '../../src/archive.js';
+} from '../../src/archive/archive.js';
 import { ArchiveError, type ErrorCode } from '../../src/errors.js';
 import { makeTempDir, removeDir } from './fixtures.js';
 

@@ -1,0 +1,396 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, lstatSync, readdirSync } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve, sep } from 'node:path';
+import {
+  extractArchive,
+  hashFile,
+  inspectArchive,
+  type ArchiveLimits,
+} from '../../archive/archive.js';
+import { ArchiveError, ERROR_CODES, describeError } from '../../errors.js';
+import { LEASES, SWEEPS, readLiveIntents, waitForSweeps, writeHeld } from './cache-leases.js';
+import { TEMP_PREFIX, TRASH_SUFFIX, sweepCache } from './cache-sweep.js';
+import { holdsEntries } from './extraction-check.js';
+import { realPath } from '../../util/fs.js';
+import { readHashIndex, writeHashIndex } from './hash-index.js';
+import { debug } from '../../util/log.js';
+import { hashString } from '../../util/string-hash.js';
+import { MANIFEST_FILE } from '../../manifest/manifest.js';
+
+/** An archive's content hash, valid while its size, mtime and inode stay the same. */
+export interface ArchiveHash {
+  /** The archive's size in bytes when it was hashed. */
+  readonly size: number;
+  /** Its mtime then. */
+  readonly mtimeMs: number;
+  /** Its inode then. */
+  readonly ino: number;
+  /** The SHA-256 of its bytes, hex. */
+  readonly sha256: string;
+}
+
+/**
+ * The default cache directory for a plugin folder:
+ * `node_modules/.cache/augment/<hash of the folder>` under the working
+ * directory, so bare imports from extracted plugins resolve through the host's
+ * own `node_modules`; a folder under the OS temp dir where there is no
+ * `node_modules`. Two folders never share a cache directory.
+ *
+ * @param folder - absolute path of the plugin folder
+ * @param cwd - the host's working directory
+ */
+export function defaultCacheDir(folder: string, cwd = process.cwd()): string {
+  const key = hashString(resolve(folder));
+  const modules = join(cwd, 'node_modules');
+  return existsSync(modules)
+    ? join(modules, '.cache', 'augment', key)
+    : join(tmpdir(), 'augment-cache', key);
+}
+
+/** Where an archive was extracted, and whether this call extracted it. */
+export interface Extraction {
+  /** `<cacheDir>/<sha256 of the archive>`. */
+  readonly dir: string;
+  /** The plugin directory inside it: `dir`, or its single top-level folder. */
+  readonly root: string;
+  /** False when the same bytes were already extracted (by this or another process). */
+  readonly extracted: boolean;
+}
+
+/**
+ * The extraction cache of one host: one directory per archive content hash,
+ * written to a temporary sibling and renamed into place, so no process ever
+ * sees a half-extracted plugin.
+ *
+ * Several host processes may share the directory. What one of them uses (a
+ * hit it is about to load, an extraction in progress, what it serves) is
+ * never removed by another, through two kinds of records written atomically
+ * (temporary file + rename, so a reader sees a whole old or new record):
+ *
+ * - a **lease** per host, `.leases/<pid>-<id>.json`, naming the extractions
+ *   it uses. A host adds a name and writes the lease ({@link claim}) before
+ *   it looks the extraction up, so before it loads from it; the lease is
+ *   replaced by what the host still uses at the end of each scan.
+ * - a **sweep intent**, `.sweeps/<pid>-<id>.json`, naming the extractions a
+ *   sweep is about to remove, written before the sweep reads the leases a
+ *   second time ({@link sweep}).
+ *
+ * Races, and why they are safe:
+ * - Host A claims extraction X while host B sweeps. A writes its lease, then
+ *   reads the intents; B writes its intent, then reads the leases. One of
+ *   them sees the other's record: B sees A's lease and keeps X, or A sees B's
+ *   intent and waits until B is done, then looks X up again (and extracts it
+ *   again if B removed it). A lease written after B's first read of the
+ *   leases is thus always seen before B removes anything.
+ * - B removes X by renaming it to a `.tmp-…-<pid>-….trash` name first (one
+ *   atomic step), then deleting that: a loader sees the whole extraction or
+ *   none.
+ * - A extracts into `.tmp-<hash>-<pid>-…` while B sweeps: B removes a
+ *   temporary folder only when its process (pid in the name) is dead.
+ * - A process is SIGKILLed between writing a temporary lease or intent and
+ *   renaming it: the `<pid>-<id>.json.<hex>.tmp` file is removed once that
+ *   pid is dead. A lease of a dead process goes too.
+ * - A pid reused after a SIGKILL makes a dead process's lease look live: its
+ *   extractions stay longer (safe). An intent only counts for 10 s
+ *   (`INTENT_TTL_MS`), so a reused pid delays nobody for longer.
+ * - A lease being replaced while another process reads it: the rename makes
+ *   the reader see the old record or the new one.
+ * - A lease that cannot be written (read-only or full cache) leaves a cache
+ *   hit unprotected; extracting then fails anyway (`AUG_ARCHIVE_WRITE`).
+ *
+ * Not covered: processes that judge pids in different pid namespaces
+ * (containers sharing a volume) or on different machines (a network file
+ * system), and hosts of core versions without this protocol.
+ */
+export class ArchiveCache {
+  #idValue: string | undefined;
+  #leased = new Set<string>();
+  /** Claims whose lease is being written, by extraction name. */
+  readonly #claims = new Map<string, Promise<void>>();
+  /** The lease write that runs next (it takes the names added until it starts). */
+  #queued: Promise<Set<string>> | undefined;
+  #writing: Promise<unknown> | undefined;
+  /** The cache directory's real path, once resolved (see {@link realPathOf}). */
+  #real: Promise<string> | undefined;
+  #realKnown: string | undefined;
+
+  /**
+   * This host's id in lease and temporary names, made on first use: the first
+   * `randomBytes()` of a process costs milliseconds (it seeds the generator),
+   * which a host without archives should not pay.
+   */
+  #id(): string {
+    this.#idValue ??= `${process.pid}-${randomBytes(4).toString('hex')}`;
+    return this.#idValue;
+  }
+
+  /** @param dir - the cache directory (created on first use) */
+  constructor(readonly dir: string) {}
+
+  /**
+   * The real path of a directory inside the cache: the cache directory's real
+   * path (resolved once, until {@link forgetRealPath}) joined with the rest,
+   * since an extraction holds no symlinks.
+   */
+  async realPathOf(path: string): Promise<string> {
+    if (!path.startsWith(this.dir + sep)) return realPath(path);
+    this.#real ??= realPath(this.dir);
+    try {
+      this.#realKnown = await this.#real;
+    } catch {
+      this.#real = undefined;
+      return realPath(path);
+    }
+    return this.#realKnown + path.slice(this.dir.length);
+  }
+
+  /** Resolves the cache directory's real path again on next use (once per scan). */
+  forgetRealPath(): void {
+    this.#real = undefined;
+  }
+
+  /** The extractions (content hashes) directories of the cache belong to, by either path of the cache. */
+  #namesOf(dirs: Iterable<string>): Set<string> {
+    const names = new Set<string>();
+    for (const dir of dirs) {
+      for (const base of [this.dir, this.#realKnown]) {
+        if (base === undefined || !dir.startsWith(base + sep)) continue;
+        const name = dir.slice(base.length + 1).split(/[\\/]/)[0];
+        if (name !== undefined && name !== '') names.add(name);
+        break;
+      }
+    }
+    return names;
+  }
+
+  /**
+   * Leases an extraction name for this host before it is used: adds it to the
+   * lease, writes the lease, and waits while a sweep that may have missed the
+   * lease is removing it. Afterwards no sweep removes that extraction until
+   * the lease drops it. Undefined when the name is leased already.
+   *
+   * @throws the file system's error when the lease cannot be written
+   */
+  claim(sha256: string): Promise<void> | undefined {
+    const pending = this.#claims.get(sha256);
+    if (pending !== undefined) return pending;
+    if (this.#leased.has(sha256)) return undefined;
+    this.#leased.add(sha256);
+    const claiming = this.#flushLease()
+      .then(async (intents) => {
+        if (intents.has(sha256)) await waitForSweeps(this.dir, sha256);
+      })
+      .catch((error: unknown) => {
+        this.#leased.delete(sha256);
+        throw error;
+      })
+      .finally(() => this.#claims.delete(sha256));
+    this.#claims.set(sha256, claiming);
+    return claiming;
+  }
+
+  /**
+   * {@link claim}, then {@link find}: the extraction of an archive with this
+   * content hash, leased, if there is one. A lease that cannot be written (a
+   * read-only cache) does not hide a hit; it leaves it unprotected.
+   */
+  async lookup(sha256: string): Promise<Extraction | undefined> {
+    const claiming = this.claim(sha256);
+    if (claiming !== undefined) {
+      await claiming.catch((error: unknown) => {
+        debug('could not lease %s in %s: %s', sha256, this.dir, describeError(error));
+      });
+    }
+    return this.find(sha256);
+  }
+
+  /**
+   * Returns the extraction directory of an archive, extracting it first
+   * unless that content hash is already there. Leases it first.
+   *
+   * @throws {ArchiveError} when the archive is rejected (nothing is left behind)
+   */
+  async ensure(zipPath: string, sha256: string, limits: ArchiveLimits): Promise<Extraction> {
+    try {
+      await this.claim(sha256);
+    } catch (error) {
+      throw writeError(zipPath, this.dir, error);
+    }
+    const cached = this.find(sha256);
+    if (cached !== undefined) return cached;
+    const target = join(this.dir, sha256);
+    const temp = this.#tempName(sha256, '');
+    const { manifestRoot } = await extractArchive(zipPath, temp, limits);
+    try {
+      await rename(temp, target);
+    } catch (error) {
+      await rm(temp, { recursive: true, force: true });
+      // another host process renamed the same content into place first
+      const other = this.find(sha256);
+      if (other !== undefined) return other;
+      throw writeError(zipPath, this.dir, error);
+    }
+    return { dir: target, root: resolve(target, manifestRoot), extracted: true };
+  }
+
+  /**
+   * Replaces the extraction of an archive that lost files (or had them
+   * changed) with a fresh one. Checks the archive's bytes against `sha256`
+   * and the extraction against the archive's entries first: an intact
+   * extraction, or an archive that changed since, is left alone.
+   *
+   * @returns true when the extraction was damaged and a complete one is now in place
+   * @throws {ArchiveError} when the fresh extraction fails
+   */
+  async repair(zipPath: string, sha256: string, limits: ArchiveLimits): Promise<boolean> {
+    const dir = join(this.dir, sha256);
+    try {
+      if ((await hashFile(zipPath)) !== sha256) return false;
+      if (holdsEntries(dir, (await inspectArchive(zipPath, limits)).entries)) return false;
+    } catch {
+      return false;
+    }
+    debug('extraction %s lost files; extracting %s again', dir, zipPath);
+    const temp = this.#tempName(sha256, '');
+    await extractArchive(zipPath, temp, limits);
+    const trash = this.#tempName(sha256, TRASH_SUFFIX);
+    const moved = await rename(dir, trash).then(
+      () => true,
+      () => false,
+    );
+    try {
+      await rename(temp, dir);
+    } catch (error) {
+      await rm(temp, { recursive: true, force: true });
+      // another host process put a fresh extraction in place first
+      if (this.find(sha256) === undefined) throw writeError(zipPath, this.dir, error);
+    }
+    if (moved) await rm(trash, { recursive: true, force: true }).catch(() => undefined);
+    return true;
+  }
+
+  /** `.tmp-<hash>-<pid>-<id>-<random>`: the pid lets a sweep tell a live extraction from a leftover. */
+  #tempName(sha256: string, suffix: string): string {
+    const random = randomBytes(4).toString('hex');
+    return join(this.dir, `${TEMP_PREFIX}${sha256.slice(0, 16)}-${this.#id()}-${random}${suffix}`);
+  }
+
+  /**
+   * The extraction of an archive with this content hash, if there is one. A
+   * directory by that name is complete: extractions are renamed into place.
+   * Synchronous: usually one system call, on paths the cache owns. Lease the
+   * name first ({@link claim}, or use {@link lookup}).
+   */
+  find(sha256: string): Extraction | undefined {
+    const dir = join(this.dir, sha256);
+    // the common case in one system call: the manifest at the extraction's root
+    if (existsSync(join(dir, MANIFEST_FILE))) return { dir, root: dir, extracted: false };
+    if (!isDirectorySync(dir)) return undefined;
+    const children = listSync(dir);
+    const only = children.length === 1 ? children[0] : undefined;
+    return { dir, root: only === undefined ? dir : join(dir, only), extracted: false };
+  }
+
+  /**
+   * The archive hashes the last scan of any host on this cache left (archive
+   * path → size, mtime, inode and SHA-256), so that a start hashes only the
+   * archives that changed; empty when there are none or the file is unreadable.
+   * Trusting them is the trust a directory's fingerprint gets, and no weaker
+   * for integrity: a remembered hash only finds an extraction made from bytes
+   * that had that hash; before extracting, the archive is hashed again.
+   */
+  readHashes(): Map<string, ArchiveHash> {
+    return readHashIndex(this.dir);
+  }
+
+  /** Writes the archive hashes for the next start, atomically (temporary file + rename). */
+  async writeHashes(hashes: ReadonlyMap<string, ArchiveHash>): Promise<void> {
+    await writeHashIndex(this.dir, this.#id(), hashes);
+  }
+
+  /** Records the extraction directories this host serves from (its lease), replacing the last. */
+  async lease(dirs: Iterable<string>): Promise<void> {
+    this.#leased = this.#namesOf(dirs);
+    try {
+      await this.#flushLease();
+    } catch (error) {
+      // the file holds an older lease: claim every name again before using it
+      this.#leased = new Set();
+      throw error;
+    }
+  }
+
+  /**
+   * Writes the lease with every name added so far; resolves with the names
+   * the live sweep intents held right after it was written. Concurrent calls
+   * share one write.
+   */
+  #flushLease(): Promise<Set<string>> {
+    this.#queued ??= (async () => {
+      await this.#writing?.catch(() => undefined);
+      // names added from now on need the next write
+      this.#queued = undefined;
+      const write = writeHeld(this.#leaseFile(), this.#leased);
+      this.#writing = write;
+      await write;
+      return readLiveIntents(this.dir);
+    })();
+    return this.#queued;
+  }
+
+  #leaseFile(): string {
+    return join(this.dir, LEASES, `${this.#id()}.json`);
+  }
+
+  /** Removes this host's lease. */
+  async release(): Promise<void> {
+    await Promise.allSettled([this.#queued, this.#writing]);
+    await rm(this.#leaseFile(), { force: true });
+  }
+
+  /**
+   * Removes extractions and leftover temporary directories that neither this
+   * host (`keep`) nor any other live host process (its lease) uses. Touches only
+   * direct children of the cache directory with the names it creates.
+   *
+   * @returns the names removed
+   */
+  async sweep(keep: Iterable<string>): Promise<string[]> {
+    const kept = this.#namesOf(keep);
+    for (const name of this.#leased) kept.add(name);
+    return sweepCache({
+      dir: this.dir,
+      kept,
+      ownLease: `${this.#id()}.json`,
+      intentFile: join(this.dir, SWEEPS, `${this.#id()}.json`),
+      isLeased: (name) => this.#leased.has(name),
+      trashPath: (name) => this.#tempName(name, TRASH_SUFFIX),
+    });
+  }
+}
+
+function writeError(zipPath: string, cacheDir: string, error: unknown): ArchiveError {
+  return new ArchiveError(
+    ERROR_CODES.ARCHIVE_WRITE,
+    `Plugin archive ${zipPath} could not be extracted into the cache ${cacheDir}: ${describeError(error)}. Make cacheDir a writable folder with free space.`,
+    { file: zipPath, cause: error },
+  );
+}
+
+function isDirectorySync(path: string): boolean {
+  try {
+    return lstatSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function listSync(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,228 @@
+import { createHash, type Hash } from 'node:crypto';
+import { opendirSync, readdirSync, statSync, type Dir, type Dirent, type Stats } from 'node:fs';
+import type { Pacer } from '../../util/pacer.js';
+import { childPath } from '../../util/paths.js';
+
+const MAX_DEPTH = 32;
+/** Listings up to this many characters (a dozen files or so) are kept as they are. */
+const SHORT_LISTING = 1024;
+/**
+ * A directory whose size (as its file system reports it) is over this is
+ * read in batches, so that listing it never stalls the loop; a smaller one
+ * (fewer than a thousand entries or so) in one `readdirSync`, which costs
+ * half as much per directory.
+ */
+const LARGE_DIRECTORY_BYTES = 32 * 1024;
+/** Entries read from a large directory per system call. */
+const BATCH = 256;
+/** Entries handled between two looks at the clock. */
+const CHECK_EVERY = 64;
+/** Lines fed to the hash at once. */
+const HASH_CHUNK = 1024;
+
+/**
+ * How the walk saw a file: `'file'` is a regular file reached through real
+ * directories only, so its real path is the plugin's real directory joined
+ * with its relative path; `'link'` is a symlink to a regular file;
+ * `'dangling'` is a symlink whose target is gone (or a file that vanished
+ * during the walk); `'special'` is a FIFO, a socket or a device, or a symlink
+ * to one: never to be read or imported.
+ */
+export type FileKind = 'file' | 'link' | 'dangling' | 'special';
+
+/** The result of {@link fingerprintDir}. */
+export interface DirFingerprint {
+  /**
+   * Changes whenever any file's size, mtime or inode changes, or a file comes
+   * or goes: the sorted listing itself when short, else the SHA-1 of the
+   * listing in the order the walk met the files (the order the file system
+   * lists them, the same from one walk to the next while nothing changes).
+   */
+  readonly hash: string;
+  /** Relative paths (with `/`) of the files seen, and how each was seen. */
+  readonly files: ReadonlyMap<string, FileKind>;
+  /**
+   * False when the walk left a directory out (`node_modules`, a dot-folder, a
+   * symlink to a directory, or one nested too deep): `files` is then not every
+   * file of the plugin.
+   */
+  readonly complete: boolean;
+}
+
+/**
+ * A cheap fingerprint of every file in a plugin directory: size, mtime and
+ * inode of each, from one stat pass that reads no file. `node_modules` and
+ * dot-folders are skipped; symlinked directories are not followed.
+ * Any change to any file changes the fingerprint.
+ *
+ * Synchronous system calls on purpose: a plugin directory holds a handful of
+ * files, and a `readdirSync` / `statSync` costs a few microseconds where each
+ * thread-pool round trip of the async API costs tens. A large plugin is
+ * walked in slices: once the pacer's slice is spent the walk waits for a turn
+ * of the event loop and goes on, so the result is then a promise.
+ *
+ * @param dir - the plugin's real directory
+ * @param pacer - the budget of synchronous work per turn of the event loop
+ */
+export function fingerprintDir(
+  dir: string,
+  pacer: Pacer,
+): DirFingerprint | Promise<DirFingerprint> {
+  const walker = new Walker(dir);
+  return walker.walk(pacer) ? walker.result() : finish(walker, pacer);
+}
+
+async function finish(walker: Walker, pacer: Pacer): Promise<DirFingerprint> {
+  do await pacer.turn();
+  while (!walker.walk(pacer));
+  return walker.result();
+}
+
+interface Pending {
+  readonly absolute: string;
+  readonly relative: string;
+  readonly depth: number;
+}
+
+/** A directory being listed: all at once, or in batches from a `Dir`. */
+interface Listing {
+  readonly dir: Pending;
+  readonly entries: readonly Dirent[] | Dir;
+  index: number;
+}
+
+/** A walk of one directory tree that can stop between any two entries and go on later. */
+class Walker {
+  readonly #pending: Pending[];
+  #listing: Listing | undefined;
+  readonly #files = new Map<string, FileKind>();
+  #complete = true;
+  #lines: string[] = [];
+  #hash: Hash | undefined;
+
+  constructor(root: string) {
+    this.#pending = [{ absolute: root, relative: '', depth: 0 }];
+  }
+
+  /**
+   * Walks on until the tree is done (true) or the pacer's slice is spent
+   * (false: call again on a later turn).
+   */
+  walk(pacer: Pacer): boolean {
+    let count = 0;
+    for (;;) {
+      const listing = this.#listing ?? this.#open();
+      if (listing === undefined) return true;
+      const entry = this.#next(listing);
+      if (entry === null) {
+        this.#listing = undefined;
+      } else {
+        this.#visit(listing.dir, entry);
+      }
+      if (++count % CHECK_EVERY === 0 && pacer.spent()) return false;
+    }
+  }
+
+  result(): DirFingerprint {
+    const files = this.#files;
+    const complete = this.#complete;
+    if (this.#hash === undefined) {
+      const text = this.#lines.sort().join('\n');
+      // a short listing is its own fingerprint: cheaper than hashing it, and exact
+      if (text.length <= SHORT_LISTING) return { hash: text, files, complete };
+      return { hash: createHash('sha1').update(text).digest('hex'), files, complete };
+    }
+    this.#flush();
+    return { hash: this.#hash.digest('hex'), files, complete };
+  }
+
+  /** Starts listing the next pending directory; undefined when none is left. */
+  #open(): Listing | undefined {
+    const dir = this.#pending.pop();
+    if (dir === undefined) return undefined;
+    const entries = isLarge(dir.absolute)
+      ? opendirSync(dir.absolute, { bufferSize: BATCH })
+      : readdirSync(dir.absolute, { withFileTypes: true });
+    this.#listing = { dir, entries, index: 0 };
+    return this.#listing;
+  }
+
+  /** The next entry of a listing, or null at its end (a `Dir` is then closed). */
+  #next(listing: Listing): Dirent | null {
+    const { entries } = listing;
+    if (Array.isArray(entries)) {
+      const list = entries as readonly Dirent[];
+      return listing.index < list.length ? (list[listing.index++] ?? null) : null;
+    }
+    const dir = entries as Dir;
+    let entry: Dirent | null;
+    try {
+      entry = dir.readSync();
+    } catch (error) {
+      dir.closeSync();
+      throw error;
+    }
+    if (entry === null) dir.closeSync();
+    return entry;
+  }
+
+  #visit(parent: Pending, entry: Dirent): void {
+    const name = parent.relative === '' ? entry.name : `${parent.relative}/${entry.name}`;
+    const path = childPath(parent.absolute, entry.name);
+    if (entry.isDirectory()) {
+      if (
+        entry.name === 'node_modules' ||
+        entry.name.startsWith('.') ||
+        parent.depth >= MAX_DEPTH
+      ) {
+        this.#complete = false;
+      } else {
+        this.#pending.push({ absolute: path, relative: name, depth: parent.depth + 1 });
+      }
+      return;
+    }
+    const stats = statOrUndefined(path);
+    if (stats === undefined) {
+      this.#add(name, 'dangling', `${name}\0dangling`);
+    } else if (stats.isDirectory()) {
+      this.#complete = false;
+    } else {
+      const kind: FileKind = !stats.isFile() ? 'special' : entry.isFile() ? 'file' : 'link';
+      const mark = kind === 'special' ? '\0special' : '';
+      this.#add(name, kind, `${name}\0${stats.size}\0${stats.mtimeMs}\0${stats.ino}${mark}`);
+    }
+  }
+
+  #add(name: string, kind: FileKind, line: string): void {
+    this.#files.set(name, kind);
+    this.#lines.push(line);
+    // a large listing is hashed as it grows: sorting it at the end would stall the loop
+    if (this.#lines.length >= HASH_CHUNK) this.#flush();
+  }
+
+  #flush(): void {
+    this.#hash ??= createHash('sha1');
+    this.#hash.update(this.#lines.join('\n'));
+    this.#hash.update('\n');
+    this.#lines = [];
+  }
+}
+
+/** Whether a directory is large enough to be read in batches (its reported size). */
+function isLarge(path: string): boolean {
+  try {
+    return statSync(path).size > LARGE_DIRECTORY_BYTES;
+  } catch {
+    // let the listing report the problem
+    return false;
+  }
+}
+
+/** `statSync`, or undefined for a dangling symlink, a loop, or a file that vanished. */
+function statOrUndefined(path: string): Stats | undefined {
+  try {
+    return statSync(path, { throwIfNoEntry: false });
+  } catch {
+    return undefined;
+  }
+}
