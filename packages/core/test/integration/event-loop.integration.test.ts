@@ -4,7 +4,7 @@ import { makeTempDir, removeDir } from '../helpers/fixtures.js';
 
 // No scan stalls the host's event loop for more than 50 ms, in a real host
 // process of either kind (the in-process measurements and their method are in
-// test/event-loop.test.ts). A 1 ms interval probes the loop; each gap counts
+// test/reload/event-loop.test.ts). A 1 ms interval probes the loop; each gap counts
 // for the CPU time the main thread used in it, so a busy machine taking the
 // CPU away does not count as a stall, while a synchronous stretch of ours does.
 

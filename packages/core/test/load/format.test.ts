@@ -1,8 +1,8 @@
 import { chmod, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { detectFormat, type FormatCache } from '../src/load/format.js';
-import { makeTempDir, removeDir, writeFiles } from './helpers/fixtures.js';
+import { detectFormat, type FormatCache } from '../../src/load/format.js';
+import { makeTempDir, removeDir, writeFiles } from '../helpers/fixtures.js';
 
 let root: string;
 

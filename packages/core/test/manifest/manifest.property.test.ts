@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isAugmentError } from '../src/errors.js';
-import { parseManifest, validateManifest } from '../src/manifest/manifest.js';
+import { isAugmentError } from '../../src/errors.js';
+import { parseManifest, validateManifest } from '../../src/manifest/manifest.js';
 
 /** Runs `run` and checks that it returns, or throws a manifest error and nothing else. */
 function returnsOrThrowsManifestError(run: () => unknown): void {

@@ -5,18 +5,18 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { isAugmentError } from '../src/errors.js';
-import { isInsideDir } from '../src/load/cjs-cache.js';
+import { isAugmentError } from '../../src/errors.js';
+import { isInsideDir } from '../../src/load/cjs-cache.js';
 import {
   buildFreshQuery,
   buildHookModuleSource,
   rewriteResolved,
-} from '../src/load/esm-hooks.js';
-import { getLoaderState } from '../src/load/loader-state.js';
-import { loadModule, releaseModule, type LoadModuleOptions } from '../src/load/loader.js';
-import type { ModuleFormat } from '../src/types.js';
-import { makeTempDir, removeDir, writeFiles } from './helpers/fixtures.js';
-import { WAIT, WAIT_MS, markerCount, markerSource, nextTurn } from './helpers/wait.js';
+} from '../../src/load/esm-hooks.js';
+import { getLoaderState } from '../../src/load/loader-state.js';
+import { loadModule, releaseModule, type LoadModuleOptions } from '../../src/load/loader.js';
+import type { ModuleFormat } from '../../src/types.js';
+import { makeTempDir, removeDir, writeFiles } from '../helpers/fixtures.js';
+import { WAIT, WAIT_MS, markerCount, markerSource, nextTurn } from '../helpers/wait.js';
 
 let root: string;
 let counter = 0;
@@ -537,7 +537,7 @@ describe('in a plain node process (built with esbuild)', () => {
     const { build } = await import('esbuild');
     const dir = await realpath(await makeTempDir('loader-child'));
     try {
-      const entry = join(import.meta.dirname, '../src/load/loader.ts');
+      const entry = join(import.meta.dirname, '../../src/load/loader.ts');
       const common = {
         entryPoints: [entry],
         bundle: true,

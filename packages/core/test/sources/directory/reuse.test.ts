@@ -7,9 +7,9 @@ import { realpathSync, statSync } from 'node:fs';
 import { mkdir, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PluginHost, type PluginFailure } from '../src/index.js';
-import { makeTempDir, removeDir, writeFiles } from './helpers/fixtures.js';
-import { esmPlugin, inFolder } from './helpers/plugins.js';
+import { PluginHost, type PluginFailure } from '../../../src/index.js';
+import { makeTempDir, removeDir, writeFiles } from '../../helpers/fixtures.js';
+import { esmPlugin, inFolder } from '../../helpers/plugins.js';
 
 interface Greeter {
   greet(who: string): string;

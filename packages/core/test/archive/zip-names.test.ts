@@ -2,10 +2,10 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_ARCHIVE_LIMITS, extractArchive } from '../src/archive/archive.js';
-import { CollisionIndex, findNameProblem } from '../src/archive/zip-checks.js';
-import { makeTempDir, removeDir } from './helpers/fixtures.js';
-import { MANIFEST_ENTRY, buildZip, expectRejected } from './helpers/zip-writer.js';
+import { DEFAULT_ARCHIVE_LIMITS, extractArchive } from '../../src/archive/archive.js';
+import { CollisionIndex, findNameProblem } from '../../src/archive/zip-checks.js';
+import { makeTempDir, removeDir } from '../helpers/fixtures.js';
+import { MANIFEST_ENTRY, buildZip, expectRejected } from '../helpers/zip-writer.js';
 
 const SAFE = [
   'plugin.manifest.json',
@@ -81,7 +81,7 @@ describe('findNameProblem', () => {
 });
 
 // A name's one leading "./" (bsdtar writes "./dist/index.js") is dropped in an
-// archive, and the rest checked: see archive-tools.test.ts.
+// archive, and the rest checked: see tools.test.ts.
 const IN_ARCHIVE = LABELLED.filter(([, name]) => name !== './a.txt');
 
 describe('an archive with an unsafe entry name', () => {

@@ -2,8 +2,8 @@ import { realpath } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join, sep } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isInsideDir, purgeCjsModules } from '../src/load/cjs-cache.js';
-import { makeTempDir, removeDir, writeFiles } from './helpers/fixtures.js';
+import { isInsideDir, purgeCjsModules } from '../../src/load/cjs-cache.js';
+import { makeTempDir, removeDir, writeFiles } from '../helpers/fixtures.js';
 
 let root: string;
 let dir: string;

@@ -1,7 +1,7 @@
 import { mkdir, realpath, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type AugmentError, isAugmentError } from '../src/errors.js';
+import { type AugmentError, isAugmentError } from '../../src/errors.js';
 import {
   MANIFEST_FILE,
   checkManifestFiles,
@@ -9,9 +9,9 @@ import {
   parseManifest,
   readManifest,
   validateManifest,
-} from '../src/manifest/manifest.js';
-import type { Manifest } from '../src/types.js';
-import { makeTempDir, removeDir, writeFiles } from './helpers/fixtures.js';
+} from '../../src/manifest/manifest.js';
+import type { Manifest } from '../../src/types.js';
+import { makeTempDir, removeDir, writeFiles } from '../helpers/fixtures.js';
 
 const base = { name: 'my-plugin', version: '1.0.0', entryPoint: './dist/index.js', meta: {} };
 

@@ -1,9 +1,9 @@
 import { existsSync, linkSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PluginHost, type ReloadReport } from '../src/index.js';
-import { makeTempDir, removeDir, writeFiles } from './helpers/fixtures.js';
-import { esmPlugin } from './helpers/plugins.js';
+import { PluginHost, type ReloadReport } from '../../src/index.js';
+import { makeTempDir, removeDir, writeFiles } from '../helpers/fixtures.js';
+import { esmPlugin } from '../helpers/plugins.js';
 
 // No scan may stall the host's event loop for more than 50 ms at a time,
 // whatever the folder holds. A 1 ms interval probes the loop during each

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { withTimeout } from '../src/util/timeout.js';
+import { withTimeout } from '../../src/util/timeout.js';
 
 class TimeoutError extends Error {}
 

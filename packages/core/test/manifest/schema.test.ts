@@ -2,12 +2,12 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import fc from 'fast-check';
 import validRange from 'semver/ranges/valid.js';
 import { describe, expect, it } from 'vitest';
-import { PluginHost } from '../src/host.js';
-import { getManifestIssues, validateManifest } from '../src/manifest/manifest.js';
-import { getManifestJsonSchema } from '../src/manifest/schema.js';
-import { makeTempDir, removeDir, writeFiles } from './helpers/fixtures.js';
-import { manifestArbitrary } from './helpers/manifest-arbitrary.js';
-import { esmPlugin, inFolder } from './helpers/plugins.js';
+import { PluginHost } from '../../src/host.js';
+import { getManifestIssues, validateManifest } from '../../src/manifest/manifest.js';
+import { getManifestJsonSchema } from '../../src/manifest/schema.js';
+import { makeTempDir, removeDir, writeFiles } from '../helpers/fixtures.js';
+import { manifestArbitrary } from '../helpers/manifest-arbitrary.js';
+import { esmPlugin, inFolder } from '../helpers/plugins.js';
 
 const manifestJsonSchema = getManifestJsonSchema();
 

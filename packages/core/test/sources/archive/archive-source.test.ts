@@ -4,10 +4,10 @@ import { mkdir, readdir, rm, symlink, utimes, writeFile } from 'node:fs/promises
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ZipFile } from 'yazl';
-import { PluginHost, type PluginHostOptions, type ReloadReport } from '../src/index.js';
-import { makeTempDir, removeDir, writeFiles } from './helpers/fixtures.js';
-import { cjsPlugin, esmPlugin, inFolder, type PluginFiles } from './helpers/plugins.js';
-import { buildZip, MANIFEST_ENTRY } from './helpers/zip-writer.js';
+import { PluginHost, type PluginHostOptions, type ReloadReport } from '../../../src/index.js';
+import { makeTempDir, removeDir, writeFiles } from '../../helpers/fixtures.js';
+import { cjsPlugin, esmPlugin, inFolder, type PluginFiles } from '../../helpers/plugins.js';
+import { buildZip, MANIFEST_ENTRY } from '../../helpers/zip-writer.js';
 
 interface Greeter {
   greet(who: string): string;
@@ -293,7 +293,7 @@ describe('integrity', () => {
 
 describe('the archive cache', () => {
   it('defaults to node_modules/.cache/augment under the working directory, one per folder', async () => {
-    const { defaultCacheDir } = await import('../src/sources/archive/cache.js');
+    const { defaultCacheDir } = await import('../../../src/sources/archive/cache.js');
     await mkdir(join(root, 'node_modules'));
     const a = defaultCacheDir('/srv/plugins-a', root);
     const b = defaultCacheDir('/srv/plugins-b', root);
@@ -487,7 +487,7 @@ it('asks an integrity function once per archive content, not at every reload', a
 });
 
 it('hashes a small archive from one read and a large one as a stream, to the same digest', async () => {
-  const { hashFile } = await import('../src/archive/archive.js');
+  const { hashFile } = await import('../../../src/archive/archive.js');
   const file = join(root, 'data.bin');
   const bytes = Buffer.alloc(3 * 1024 * 1024, 7);
   await writeFile(file, bytes);

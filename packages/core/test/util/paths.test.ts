@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isInside, isSafeRelativePath } from '../src/util/paths.js';
+import { isInside, isSafeRelativePath } from '../../src/util/paths.js';
 
 describe('isInside', () => {
   it.each([
@@ -93,7 +93,7 @@ describe('isSafeRelativePath', () => {
 
 describe('childPath', () => {
   it('joins a directory entry to its directory like path.join, without normalising', async () => {
-    const { childPath } = await import('../src/util/paths.js');
+    const { childPath } = await import('../../src/util/paths.js');
     const { sep } = path;
     const join = (a: string, b: string): string => path.join(a, b);
     const root = path.parse(process.cwd()).root;

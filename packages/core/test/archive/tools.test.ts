@@ -6,23 +6,23 @@
 import { copyFile, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PluginHost } from '../src/index.js';
+import { PluginHost } from '../../src/index.js';
 import {
   DEFLATE64_MAKER,
   LIBRARY_MAKERS,
   SYSTEM_MAKERS,
   has,
   listFolder,
-} from './helpers/archive-tools.js';
-import { finderZip } from './helpers/finder-zip.js';
-import { buildZip } from './helpers/zip-writer.js';
-import { makeTempDir, removeDir, writeFiles } from './helpers/fixtures.js';
+} from '../helpers/archive-tools.js';
+import { finderZip } from '../helpers/finder-zip.js';
+import { buildZip } from '../helpers/zip-writer.js';
+import { makeTempDir, removeDir, writeFiles } from '../helpers/fixtures.js';
 
 interface Greeter {
   greet(who: string): string;
 }
 
-const FIXTURES = join(import.meta.dirname, 'fixtures', 'archives');
+const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'archives');
 /** Compresses well, so every tool deflates it; its name is not ASCII. */
 const ASSET = 'Bonjour, café ! '.repeat(40);
 /** What every extraction holds, names NFC-normalized: no `.DS_Store`, no `__MACOSX/`. */
@@ -144,7 +144,7 @@ describe("macOS Finder's Compress", () => {
   it('is what the committed fixture finder.zip holds', async () => {
     const bytes = finderPlugin('fixture-finder');
     const fixture = join(FIXTURES, 'finder.zip');
-    // UPDATE_ARCHIVE_FIXTURES=1 npx vitest run packages/core/test/archive-tools.test.ts
+    // UPDATE_ARCHIVE_FIXTURES=1 npx vitest run packages/core/test/archive/tools.test.ts
     if (process.env['UPDATE_ARCHIVE_FIXTURES'] === '1') await writeFile(fixture, bytes);
     expect((await readFile(fixture)).equals(bytes)).toBe(true);
   });

@@ -9,10 +9,10 @@ import * as fsp from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ZipFile } from 'yazl';
-import { ArchiveCache } from '../src/sources/archive/cache.js';
-import { PluginHost, type PluginHostOptions, type ReloadReport } from '../src/index.js';
-import { makeTempDir, removeDir } from './helpers/fixtures.js';
-import { esmPlugin, type PluginFiles } from './helpers/plugins.js';
+import { ArchiveCache } from '../../../src/sources/archive/cache.js';
+import { PluginHost, type PluginHostOptions, type ReloadReport } from '../../../src/index.js';
+import { makeTempDir, removeDir } from '../../helpers/fixtures.js';
+import { esmPlugin, type PluginFiles } from '../../helpers/plugins.js';
 
 /** Hooks into the cache's file system calls (the real calls run first). */
 const hooks = vi.hoisted(() => ({

@@ -2,9 +2,9 @@
 // schema refuses, and must return exactly what the schema returns.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fastManifest } from '../src/manifest/fast.js';
-import { getManifestSchema } from '../src/manifest/schema.js';
-import { manifestArbitrary } from './helpers/manifest-arbitrary.js';
+import { fastManifest } from '../../src/manifest/fast.js';
+import { getManifestSchema } from '../../src/manifest/schema.js';
+import { manifestArbitrary } from '../helpers/manifest-arbitrary.js';
 
 /** Compares two manifests: equal values, and the same keys in the same order, top level and `meta`. */
 function expectSame(fast: unknown, slow: unknown): void {

@@ -14,13 +14,13 @@ import {
   hashFile,
   inspectArchive,
   type ArchiveLimits,
-} from '../src/archive/archive.js';
-import { ArchiveError } from '../src/errors.js';
-import { writeEntry } from '../src/archive/zip-extract.js';
-import { checkLayout } from '../src/archive/zip-layout.js';
-import { openArchive, readCentralDirectory } from '../src/archive/zip-read.js';
-import { makeTempDir, removeDir } from './helpers/fixtures.js';
-import { WAIT } from './helpers/wait.js';
+} from '../../src/archive/archive.js';
+import { ArchiveError } from '../../src/errors.js';
+import { writeEntry } from '../../src/archive/zip-extract.js';
+import { checkLayout } from '../../src/archive/zip-layout.js';
+import { openArchive, readCentralDirectory } from '../../src/archive/zip-read.js';
+import { makeTempDir, removeDir } from '../helpers/fixtures.js';
+import { WAIT } from '../helpers/wait.js';
 import {
   MANIFEST_ENTRY,
   buildZip,
@@ -28,7 +28,7 @@ import {
   listTree,
   localRecord,
   type ZipEntrySpec,
-} from './helpers/zip-writer.js';
+} from '../helpers/zip-writer.js';
 
 const MIB = 1024 * 1024;
 const MANIFEST = JSON.stringify({ name: 'p', version: '1.0.0', entryPoint: './dist/index.js' });

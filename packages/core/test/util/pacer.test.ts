@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Pacer } from '../src/util/pacer.js';
+import { Pacer } from '../../src/util/pacer.js';
 
 /** Busy-waits `ms` milliseconds: synchronous work of a known length. */
 function work(ms: number): void {

@@ -8,10 +8,10 @@ import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_ARCHIVE_LIMITS, extractArchive } from '../src/archive/archive.js';
-import { findNameProblem } from '../src/archive/zip-checks.js';
-import { checkEntryName, decodeEntryName } from '../src/archive/zip-names.js';
-import { makeTempDir, removeDir } from './helpers/fixtures.js';
+import { DEFAULT_ARCHIVE_LIMITS, extractArchive } from '../../src/archive/archive.js';
+import { findNameProblem } from '../../src/archive/zip-checks.js';
+import { checkEntryName, decodeEntryName } from '../../src/archive/zip-names.js';
+import { makeTempDir, removeDir } from '../helpers/fixtures.js';
 import {
   MANIFEST_ENTRY,
   buildZip,
@@ -19,7 +19,7 @@ import {
   localRecord,
   expectRejected,
   type ZipEntrySpec,
-} from './helpers/zip-writer.js';
+} from '../helpers/zip-writer.js';
 
 const SYMLINK = (0o120777 << 16) >>> 0;
 const FILE = (0o100644 << 16) >>> 0;
@@ -254,7 +254,7 @@ describe('a Unicode Path extra field (Info-ZIP)', () => {
 });
 
 describe("yauzl's unicode-path-extra-field.zip (a data descriptor its flags do not announce)", () => {
-  const fixture = join(import.meta.dirname, 'fixtures', 'archives', 'yauzl');
+  const fixture = join(import.meta.dirname, '..', 'fixtures', 'archives', 'yauzl');
   const original = (): Promise<Buffer> => readFile(join(fixture, 'unicode-path-extra-field.zip'));
 
   /** The fixture's entry, then a manifest after it (so no offset of the fixture moves). */
