@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import semverValid from 'semver/functions/valid.js';
 import { DEFAULT_ARCHIVE_LIMITS, type ArchiveLimits } from './archive/archive.js';
-import { defaultCacheDir } from './sources/archive/cache.js';
+import { defaultCacheDir } from './sources/archive/cache-dir.js';
 import { ERROR_CODES, OptionsError } from './errors.js';
 import { parseDigest, type IntegrityOption } from './sources/archive/integrity.js';
 import type { Logger, Manifest, PluginEntry, PluginMeta, Validator } from './types.js';

@@ -1,7 +1,9 @@
 import { statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { hashFile, readArchiveManifest, type ArchiveLimits } from '../../archive/archive.js';
-import { ArchiveCache, type ArchiveHash, type Extraction } from './cache.js';
+import { ArchiveCache } from './cache.js';
+import type { Extraction } from './extraction.js';
+import type { ArchiveHash } from './hash-index.js';
 import type { PluginCandidate } from '../discovery.js';
 import {
   AugmentError,

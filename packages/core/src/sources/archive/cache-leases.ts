@@ -1,6 +1,46 @@
 // The files through which host processes sharing one archive cache agree on
 // what may be removed: leases (what a process uses) and sweep intents (what a
-// process is about to remove). See ArchiveCache for the protocol.
+// process is about to remove).
+//
+// Several host processes may share a cache directory (ArchiveCache). What one of them uses (a
+// hit it is about to load, an extraction in progress, what it serves) is
+// never removed by another, through two kinds of records written atomically
+// (temporary file + rename, so a reader sees a whole old or new record):
+//
+// - a **lease** per host, `.leases/<pid>-<id>.json`, naming the extractions
+//   it uses. A host adds a name and writes the lease (`ArchiveCache.claim`) before
+//   it looks the extraction up, so before it loads from it; the lease is
+//   replaced by what the host still uses at the end of each scan.
+// - a **sweep intent**, `.sweeps/<pid>-<id>.json`, naming the extractions a
+//   sweep is about to remove, written before the sweep reads the leases a
+//   second time (`ArchiveCache.sweep`).
+//
+// Races, and why they are safe:
+// - Host A claims extraction X while host B sweeps. A writes its lease, then
+//   reads the intents; B writes its intent, then reads the leases. One of
+//   them sees the other's record: B sees A's lease and keeps X, or A sees B's
+//   intent and waits until B is done, then looks X up again (and extracts it
+//   again if B removed it). A lease written after B's first read of the
+//   leases is thus always seen before B removes anything.
+// - B removes X by renaming it to a `.tmp-…-<pid>-….trash` name first (one
+//   atomic step), then deleting that: a loader sees the whole extraction or
+//   none.
+// - A extracts into `.tmp-<hash>-<pid>-…` while B sweeps: B removes a
+//   temporary folder only when its process (pid in the name) is dead.
+// - A process is SIGKILLed between writing a temporary lease or intent and
+//   renaming it: the `<pid>-<id>.json.<hex>.tmp` file is removed once that
+//   pid is dead. A lease of a dead process goes too.
+// - A pid reused after a SIGKILL makes a dead process's lease look live: its
+//   extractions stay longer (safe). An intent only counts for 10 s
+//   (`INTENT_TTL_MS`), so a reused pid delays nobody for longer.
+// - A lease being replaced while another process reads it: the rename makes
+//   the reader see the old record or the new one.
+// - A lease that cannot be written (read-only or full cache) leaves a cache
+//   hit unprotected; extracting then fails anyway (`AUG_ARCHIVE_WRITE`).
+//
+// Not covered: processes that judge pids in different pid namespaces
+// (containers sharing a volume) or on different machines (a network file
+// system), and hosts of core versions without this protocol.
 
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';

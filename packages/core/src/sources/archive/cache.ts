@@ -1,7 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, lstatSync, readdirSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join, resolve, sep } from 'node:path';
 import {
   extractArchive,
@@ -9,100 +7,23 @@ import {
   inspectArchive,
   type ArchiveLimits,
 } from '../../archive/archive.js';
-import { ArchiveError, ERROR_CODES, describeError } from '../../errors.js';
+import { describeError } from '../../errors.js';
 import { LEASES, SWEEPS, readLiveIntents, waitForSweeps, writeHeld } from './cache-leases.js';
 import { TEMP_PREFIX, TRASH_SUFFIX, sweepCache } from './cache-sweep.js';
 import { holdsEntries } from './extraction-check.js';
+import { extractionWriteError, findExtraction, type Extraction } from './extraction.js';
 import { realPath } from '../../util/fs.js';
-import { readHashIndex, writeHashIndex } from './hash-index.js';
+import { readHashIndex, writeHashIndex, type ArchiveHash } from './hash-index.js';
 import { debug } from '../../util/log.js';
-import { hashString } from '../../util/string-hash.js';
-import { MANIFEST_FILE } from '../../manifest/manifest.js';
-
-/** An archive's content hash, valid while its size, mtime and inode stay the same. */
-export interface ArchiveHash {
-  /** The archive's size in bytes when it was hashed. */
-  readonly size: number;
-  /** Its mtime then. */
-  readonly mtimeMs: number;
-  /** Its inode then. */
-  readonly ino: number;
-  /** The SHA-256 of its bytes, hex. */
-  readonly sha256: string;
-}
-
-/**
- * The default cache directory for a plugin folder:
- * `node_modules/.cache/augment/<hash of the folder>` under the working
- * directory, so bare imports from extracted plugins resolve through the host's
- * own `node_modules`; a folder under the OS temp dir where there is no
- * `node_modules`. Two folders never share a cache directory.
- *
- * @param folder - absolute path of the plugin folder
- * @param cwd - the host's working directory
- */
-export function defaultCacheDir(folder: string, cwd = process.cwd()): string {
-  const key = hashString(resolve(folder));
-  const modules = join(cwd, 'node_modules');
-  return existsSync(modules)
-    ? join(modules, '.cache', 'augment', key)
-    : join(tmpdir(), 'augment-cache', key);
-}
-
-/** Where an archive was extracted, and whether this call extracted it. */
-export interface Extraction {
-  /** `<cacheDir>/<sha256 of the archive>`. */
-  readonly dir: string;
-  /** The plugin directory inside it: `dir`, or its single top-level folder. */
-  readonly root: string;
-  /** False when the same bytes were already extracted (by this or another process). */
-  readonly extracted: boolean;
-}
 
 /**
  * The extraction cache of one host: one directory per archive content hash,
  * written to a temporary sibling and renamed into place, so no process ever
  * sees a half-extracted plugin.
  *
- * Several host processes may share the directory. What one of them uses (a
- * hit it is about to load, an extraction in progress, what it serves) is
- * never removed by another, through two kinds of records written atomically
- * (temporary file + rename, so a reader sees a whole old or new record):
- *
- * - a **lease** per host, `.leases/<pid>-<id>.json`, naming the extractions
- *   it uses. A host adds a name and writes the lease ({@link claim}) before
- *   it looks the extraction up, so before it loads from it; the lease is
- *   replaced by what the host still uses at the end of each scan.
- * - a **sweep intent**, `.sweeps/<pid>-<id>.json`, naming the extractions a
- *   sweep is about to remove, written before the sweep reads the leases a
- *   second time ({@link sweep}).
- *
- * Races, and why they are safe:
- * - Host A claims extraction X while host B sweeps. A writes its lease, then
- *   reads the intents; B writes its intent, then reads the leases. One of
- *   them sees the other's record: B sees A's lease and keeps X, or A sees B's
- *   intent and waits until B is done, then looks X up again (and extracts it
- *   again if B removed it). A lease written after B's first read of the
- *   leases is thus always seen before B removes anything.
- * - B removes X by renaming it to a `.tmp-…-<pid>-….trash` name first (one
- *   atomic step), then deleting that: a loader sees the whole extraction or
- *   none.
- * - A extracts into `.tmp-<hash>-<pid>-…` while B sweeps: B removes a
- *   temporary folder only when its process (pid in the name) is dead.
- * - A process is SIGKILLed between writing a temporary lease or intent and
- *   renaming it: the `<pid>-<id>.json.<hex>.tmp` file is removed once that
- *   pid is dead. A lease of a dead process goes too.
- * - A pid reused after a SIGKILL makes a dead process's lease look live: its
- *   extractions stay longer (safe). An intent only counts for 10 s
- *   (`INTENT_TTL_MS`), so a reused pid delays nobody for longer.
- * - A lease being replaced while another process reads it: the rename makes
- *   the reader see the old record or the new one.
- * - A lease that cannot be written (read-only or full cache) leaves a cache
- *   hit unprotected; extracting then fails anyway (`AUG_ARCHIVE_WRITE`).
- *
- * Not covered: processes that judge pids in different pid namespaces
- * (containers sharing a volume) or on different machines (a network file
- * system), and hosts of core versions without this protocol.
+ * Several host processes may share the directory: leases and sweep intents
+ * keep what one of them uses from being removed by another (the protocol and
+ * why its races are safe: cache-leases.ts).
  */
 export class ArchiveCache {
   #idValue: string | undefined;
@@ -216,7 +137,7 @@ export class ArchiveCache {
     try {
       await this.claim(sha256);
     } catch (error) {
-      throw writeError(zipPath, this.dir, error);
+      throw extractionWriteError(zipPath, this.dir, error);
     }
     const cached = this.find(sha256);
     if (cached !== undefined) return cached;
@@ -230,7 +151,7 @@ export class ArchiveCache {
       // another host process renamed the same content into place first
       const other = this.find(sha256);
       if (other !== undefined) return other;
-      throw writeError(zipPath, this.dir, error);
+      throw extractionWriteError(zipPath, this.dir, error);
     }
     return { dir: target, root: resolve(target, manifestRoot), extracted: true };
   }
@@ -265,7 +186,7 @@ export class ArchiveCache {
     } catch (error) {
       await rm(temp, { recursive: true, force: true });
       // another host process put a fresh extraction in place first
-      if (this.find(sha256) === undefined) throw writeError(zipPath, this.dir, error);
+      if (this.find(sha256) === undefined) throw extractionWriteError(zipPath, this.dir, error);
     }
     if (moved) await rm(trash, { recursive: true, force: true }).catch(() => undefined);
     return true;
@@ -284,13 +205,7 @@ export class ArchiveCache {
    * name first ({@link claim}, or use {@link lookup}).
    */
   find(sha256: string): Extraction | undefined {
-    const dir = join(this.dir, sha256);
-    // the common case in one system call: the manifest at the extraction's root
-    if (existsSync(join(dir, MANIFEST_FILE))) return { dir, root: dir, extracted: false };
-    if (!isDirectorySync(dir)) return undefined;
-    const children = listSync(dir);
-    const only = children.length === 1 ? children[0] : undefined;
-    return { dir, root: only === undefined ? dir : join(dir, only), extracted: false };
+    return findExtraction(join(this.dir, sha256));
   }
 
   /**
@@ -368,29 +283,5 @@ export class ArchiveCache {
       isLeased: (name) => this.#leased.has(name),
       trashPath: (name) => this.#tempName(name, TRASH_SUFFIX),
     });
-  }
-}
-
-function writeError(zipPath: string, cacheDir: string, error: unknown): ArchiveError {
-  return new ArchiveError(
-    ERROR_CODES.ARCHIVE_WRITE,
-    `Plugin archive ${zipPath} could not be extracted into the cache ${cacheDir}: ${describeError(error)}. Make cacheDir a writable folder with free space.`,
-    { file: zipPath, cause: error },
-  );
-}
-
-function isDirectorySync(path: string): boolean {
-  try {
-    return lstatSync(path).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
-function listSync(dir: string): string[] {
-  try {
-    return readdirSync(dir);
-  } catch {
-    return [];
   }
 }

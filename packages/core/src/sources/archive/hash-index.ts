@@ -2,7 +2,18 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ArchiveHash } from './cache.js';
+
+/** An archive's content hash, valid while its size, mtime and inode stay the same. */
+export interface ArchiveHash {
+  /** The archive's size in bytes when it was hashed. */
+  readonly size: number;
+  /** Its mtime then. */
+  readonly mtimeMs: number;
+  /** Its inode then. */
+  readonly ino: number;
+  /** The SHA-256 of its bytes, hex. */
+  readonly sha256: string;
+}
 
 /** The hash index of a cache: archive path → size, mtime, inode and SHA-256. */
 export const HASHES = '.hashes.json';

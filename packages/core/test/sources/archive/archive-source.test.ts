@@ -293,7 +293,7 @@ describe('integrity', () => {
 
 describe('the archive cache', () => {
   it('defaults to node_modules/.cache/augment under the working directory, one per folder', async () => {
-    const { defaultCacheDir } = await import('../../../src/sources/archive/cache.js');
+    const { defaultCacheDir } = await import('../../../src/sources/archive/cache-dir.js');
     await mkdir(join(root, 'node_modules'));
     const a = defaultCacheDir('/srv/plugins-a', root);
     const b = defaultCacheDir('/srv/plugins-b', root);
