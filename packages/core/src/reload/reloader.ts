@@ -4,7 +4,7 @@ import { debug } from '../util/log.js';
 import { loopPacer } from '../util/pacer.js';
 import { ERROR_CODES, describeError } from '../errors.js';
 import { conflictFailure, failureKey, isIgnored, toFailure } from './failures.js';
-import { checkEngines, loadCandidate, type ScanContext } from '../load/candidate.js';
+import { checkEngines, loadCandidate, type ScanContext } from './load-candidate.js';
 import { retireEntries, type Retired } from './retire.js';
 import type { ResolvedPluginHostOptions } from '../options.js';
 import { Registry, resolveConflicts } from './registry.js';

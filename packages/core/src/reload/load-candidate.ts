@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import semverSatisfies from 'semver/functions/satisfies.js';
 import type { PluginCandidate } from '../sources/discovery.js';
 import { AugmentError, ERROR_CODES, LoadError, describeError } from '../errors.js';
-import { detectFormat } from './format.js';
+import { detectFormat } from '../load/format.js';
 import {
   entryFromWalk,
   entryInExtraction,
@@ -12,14 +12,14 @@ import type { DirFingerprint } from '../sources/directory/fingerprint.js';
 import { debug } from '../util/log.js';
 import { isRegularFile } from '../util/fs.js';
 import { isOwnError } from '../util/own-errors.js';
-import { enableSourceMaps } from './source-maps.js';
+import { enableSourceMaps } from '../load/source-maps.js';
 import { withTimeout } from '../util/timeout.js';
-import { loadModulePaced } from './paced-load.js';
+import { loadModulePaced } from '../load/paced-load.js';
 import { MANIFEST_FILE, checkEntryFile } from '../manifest/manifest.js';
 import type { ResolvedPluginHostOptions } from '../options.js';
-import { toFailure } from '../reload/failures.js';
+import { toFailure } from './failures.js';
 import type { FailureStage, Manifest, PluginEntry, PluginFailure } from '../types.js';
-import { runValidator, type ValidationOutcome } from './validate.js';
+import { runValidator, type ValidationOutcome } from '../load/validate.js';
 
 /** Per-scan caches shared by every candidate of one scan. */
 export interface ScanContext {
