@@ -674,7 +674,15 @@ describe('data that lies about its headers', () => {
     // The bytes that reached the disk before the stop: at most the 10 claimed.
     const out = fresh('lie.bin');
     expect(await writeOne(zip, 1, out)).toMatchObject({ code: 'AUG_ARCHIVE_CORRUPT_DATA' });
-    expect((await stat(out)).size).toBeLessThanOrEqual(10);
+    // none at all when inflating failed before the file was opened (a busy machine)
+    const written = await stat(out).then(
+      (stats) => stats.size,
+      (error: unknown) => {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+        throw error;
+      },
+    );
+    expect(written).toBeLessThanOrEqual(10);
   });
 
   it('rejects an entry whose data inflates to less than its claimed size', async () => {
