@@ -2,7 +2,7 @@
 // (packages/builder/dist/cli.js) in a temp project. `npm test` builds first;
 // when dist/cli.js is missing (a bare `npx vitest`), beforeAll builds core and
 // the builder once. After editing src/, rebuild (`npm run build -w @augment/builder`).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
@@ -11,6 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { ZipFile } from 'yazl';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CLI, REPO, TYPESCRIPT, cleanEnv, ensureBuilt } from './helpers/cli.js';
+import { runProcess, type CliRun } from './helpers/run-cli.js';
 import {
   linkSlowTypeScript,
   makeTempDir,
@@ -23,12 +24,6 @@ import { colorsEnabled, createOutput } from '../src/output.js';
 const ANSI = '\u001b[';
 const STACK = /^\s+at /mu;
 
-interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /**
  * Runs `augment …args` in `cwd`, without a TTY and without color variables
  * unless given; `nodeArgs` go to Node before the CLI's path.
@@ -39,27 +34,7 @@ function runCli(
   env: NodeJS.ProcessEnv = {},
   nodeArgs: string[] = [],
 ): Promise<CliRun> {
-  const base = cleanEnv();
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [...nodeArgs, CLI, ...args], {
-      cwd,
-      env: { ...base, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      fail(new Error(`augment ${args.join(' ')} did not exit in 50 s\n${stdout}\n${stderr}`));
-    }, 50_000);
-    child.on('error', fail);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      done({ code, stdout, stderr });
-    });
-  });
+  return runProcess(process.execPath, [...nodeArgs, CLI, ...args], cwd, { env, limitMs: 50_000 });
 }
 
 const lines = (text: string): string[] => text.split('\n').filter((line) => line !== '');

@@ -1,6 +1,6 @@
 // Runs the built `augment` CLI as a child process, for tests that check what it ships.
-import { spawn } from 'node:child_process';
-import { CLI, cleanEnv } from './cli.js';
+import { CLI } from './cli.js';
+import { runProcess } from './run-cli.js';
 
 /** How `augment` exited, and what it printed. */
 export interface AugmentRun {
@@ -32,26 +32,7 @@ export function runAugment(
             ...args,
           ],
         };
-  return new Promise((done, fail) => {
-    const child = spawn(command.file, command.args, {
-      cwd,
-      env: cleanEnv(),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      fail(new Error(`augment ${args.join(' ')} did not exit in 60 s\n${stdout}\n${stderr}`));
-    }, 60_000);
-    child.on('error', fail);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      done({ code, stdout, stderr });
-    });
-  });
+  return runProcess(command.file, command.args, cwd);
 }
 
 /** Runs `augment …args` and fails the test with its output unless it exits 0. */

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { runProcess } from './run-cli.js';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -211,35 +211,18 @@ export async function runHost(
 }
 
 /** Spawns node with arguments and collects its output; kills it after 60 s. */
-export function runNode(
+export async function runNode(
   args: string[],
   cwd: string,
   env?: NodeJS.ProcessEnv,
 ): Promise<ChildResult> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, args, {
-      cwd,
-      env: { ...process.env, NODE_OPTIONS: '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      fail(new Error(`node ${args.join(' ')} did not exit within 60 s\n${stdout}\n${stderr}`));
-    }, 60_000);
-    child.on('error', fail);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      const line = stdout.split('\n').findLast((l) => l.startsWith('RESULT '));
-      done({
-        code,
-        stdout,
-        stderr,
-        result: line === undefined ? undefined : (JSON.parse(line.slice(7)) as unknown),
-      });
-    });
+  const run = await runProcess(process.execPath, args, cwd, {
+    baseEnv: { ...process.env, NODE_OPTIONS: '' },
+    env,
   });
+  const line = run.stdout.split('\n').findLast((l) => l.startsWith('RESULT '));
+  return {
+    ...run,
+    result: line === undefined ? undefined : (JSON.parse(line.slice(7)) as unknown),
+  };
 }

@@ -13,11 +13,23 @@ export interface CliRun {
 /** How long one run may take on a loaded machine before the test fails. */
 const RUN_LIMIT_MS = 60_000;
 
-function collect(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv) {
+/**
+ * Spawns `command args` in `cwd` with pipes for stdout and stderr (no TTY) and
+ * collects both; `env` is added to `baseEnv` (the environment without color
+ * variables and NODE_OPTIONS by default). Kills the process and fails after
+ * `limitMs` (60 s).
+ */
+export function runProcess(
+  command: string,
+  args: readonly string[],
+  cwd: string,
+  options: { env?: NodeJS.ProcessEnv; baseEnv?: NodeJS.ProcessEnv; limitMs?: number } = {},
+): Promise<CliRun> {
+  const limitMs = options.limitMs ?? RUN_LIMIT_MS;
   return new Promise<CliRun>((done, fail) => {
     const child = spawn(command, args, {
       cwd,
-      env: { ...cleanEnv(), ...env },
+      env: { ...(options.baseEnv ?? cleanEnv()), ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -26,8 +38,8 @@ function collect(command: string, args: string[], cwd: string, env: NodeJS.Proce
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      fail(new Error(`${args.join(' ')} did not exit in ${RUN_LIMIT_MS} ms\n${stdout}\n${stderr}`));
-    }, RUN_LIMIT_MS);
+      fail(new Error(`${args.join(' ')} did not exit in ${limitMs} ms\n${stdout}\n${stderr}`));
+    }, limitMs);
     child.on('error', fail);
     child.on('close', (code) => {
       clearTimeout(timer);
@@ -38,7 +50,7 @@ function collect(command: string, args: string[], cwd: string, env: NodeJS.Proce
 
 /** Runs `augment …args` in `cwd` with pipes for stdout and stderr (no TTY) and no color variables. */
 export function runCli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
-  return collect(process.execPath, [CLI, ...args], cwd, env);
+  return runProcess(process.execPath, [CLI, ...args], cwd, { env });
 }
 
 function quote(arg: string): string {
@@ -56,7 +68,9 @@ export function runCliInTty(
   env: NodeJS.ProcessEnv = {},
 ): Promise<CliRun> {
   const command = [process.execPath, CLI, ...args].map(quote).join(' ');
-  return collect('script', ['-qec', command, '/dev/null'], cwd, { TERM: 'xterm', ...env });
+  return runProcess('script', ['-qec', command, '/dev/null'], cwd, {
+    env: { TERM: 'xterm', ...env },
+  });
 }
 
 /** Removes ANSI escapes (colors, cursor moves) from terminal output. */
