@@ -1,5 +1,10 @@
 import { defineConfig } from 'tsup';
 
+// @augment/cli-kit (the output and error helpers shared with the boilerplate)
+// is a private workspace package: bundled in, never a dependency of the
+// published package.
+const noExternal = ['@augment/cli-kit'];
+
 export default defineConfig([
   {
     entry: ['src/index.ts'],
@@ -11,6 +16,7 @@ export default defineConfig([
     splitting: false,
     target: 'node20',
     platform: 'node',
+    noExternal,
   },
   {
     // The CLI proper, as CommonJS (why: src/bin.ts). Its commands import
@@ -22,12 +28,14 @@ export default defineConfig([
     shims: true,
     target: 'node20',
     platform: 'node',
+    noExternal,
   },
   {
     entry: { cli: 'src/bin.ts' },
     format: ['esm'],
     target: 'node20',
     platform: 'node',
+    noExternal,
     banner: { js: '#!/usr/bin/env node' },
   },
 ]);

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { readPackageVersion, usageErrorWriter } from '@augment/cli-kit';
 import { buildCommand } from './commands/build.js';
 import { syncCommand } from './commands/sync.js';
 import { validateCommand } from './commands/validate.js';
@@ -8,11 +8,7 @@ import { createOutput, ignoreClosedPipes, setColorFlag } from './output.js';
 
 /** The version in the package's package.json (`../package.json` from both src/ and dist/). */
 function readVersion(): string {
-  const text = readFileSync(new URL('../package.json', import.meta.url), 'utf8');
-  const pkg: unknown = JSON.parse(text);
-  const version =
-    typeof pkg === 'object' && pkg !== null && 'version' in pkg ? pkg.version : undefined;
-  return typeof version === 'string' ? version : '0.0.0';
+  return readPackageVersion(new URL('../package.json', import.meta.url));
 }
 
 /** Builds the `augment` program with its commands. */
@@ -43,13 +39,7 @@ FORCE_COLOR=1 or --color turns them on.`,
       .helpOption('-h, --help', 'show this help')
       // throw instead of exiting, so that main() decides the exit code
       .exitOverride()
-      .configureOutput({
-        // one line: commander puts "(Did you mean --zip?)" on a line of its own
-        outputError: (text, write) => {
-          const line = text.trimEnd().replace(/\n\(Did you mean/gu, ' (did you mean');
-          write(`${line.replace(/^error:/u, output.styleErr('red', 'error:'))}\n`);
-        },
-      });
+      .configureOutput({ outputError: usageErrorWriter(output) });
   }
   return program;
 }

@@ -1,20 +1,14 @@
 // Printing errors, apart from output.ts: it needs @augment/core (the
 // AugmentError brand) and the error codes, which `--help`, `--version` and
-// usage errors never load.
+// usage errors never load. The `error:` label and the bug report are
+// @augment/cli-kit's; what is the builder's own is how a BuildError shows.
 import { dirname } from 'node:path';
-import { isAugmentError } from '@augment/core';
+import { errorDetails, printError as printCliError } from '@augment/cli-kit/print-error';
 import { compileNotes } from './bundle.js';
 import { BUILD_ERROR_CODES } from './errors.js';
 import type { Output } from './output.js';
 import { parseLocated, readSourceLine, renderFrame } from './terminal/frame.js';
 import { stripAnsi } from './typecheck.js';
-
-/** The extra lines an error carries (`BuildError.details`), or none. */
-export function errorDetails(error: unknown): string[] {
-  if (typeof error !== 'object' || error === null || !('details' in error)) return [];
-  const { details } = error;
-  return Array.isArray(details) ? details.filter((d): d is string => typeof d === 'string') : [];
-}
 
 /** Errors about a missing file, whose detail line only repeats "missing". */
 const MISSING_CODES: ReadonlySet<string> = new Set([
@@ -86,39 +80,48 @@ function linesUnder(output: Output, text: string, dir: string, notes: readonly s
  * @param options - the folder problem lines are relative to (default: the error's file's folder, or the current one)
  */
 export function printError(output: Output, error: unknown, options: PrintErrorOptions = {}): void {
-  const label = output.styleErr('red', 'error:');
-  if (isAugmentError(error)) {
-    const dir = options.dir ?? (error.file === undefined ? process.cwd() : dirname(error.file));
-    const [first = '', ...rest] = errorLines(error);
-    output.problem(`${label} ${first}`);
-    const report = typecheckReport(error);
-    const details = new Set(errorDetails(error).map((detail) => `  ${detail}`));
-    const code: string = error.code;
-    const notes = code === BUILD_ERROR_CODES.COMPILE ? compileNotes(error.cause) : [];
-    let index = 0;
-    let reported = false;
-    for (const line of rest) {
-      if (!details.has(line)) {
-        output.problem(line);
-      } else if (report !== undefined) {
-        // tsc's blocks stand for all the problem lines, once
-        if (!reported) {
-          for (const block of report) {
-            output.problem(`${output.errColors ? block : stripAnsi(block)}\n`);
-          }
+  printCliError(output, error, {
+    packageName: '@augment/builder',
+    printAugmentError: (augmentError, label) => {
+      const dir =
+        options.dir ??
+        (augmentError.file === undefined ? process.cwd() : dirname(augmentError.file));
+      printProjectError(output, augmentError, label, dir);
+    },
+  });
+}
+
+/** Prints an `AugmentError` behind `label`, as {@link printError} describes. */
+function printProjectError(
+  output: Output,
+  error: { code: string; message: string; cause?: unknown },
+  label: string,
+  dir: string,
+): void {
+  const [first = '', ...rest] = errorLines(error);
+  output.problem(`${label} ${first}`);
+  const report = typecheckReport(error);
+  const details = new Set(errorDetails(error).map((detail) => `  ${detail}`));
+  const notes = error.code === BUILD_ERROR_CODES.COMPILE ? compileNotes(error.cause) : [];
+  let index = 0;
+  let reported = false;
+  for (const line of rest) {
+    if (!details.has(line)) {
+      output.problem(line);
+    } else if (report !== undefined) {
+      // tsc's blocks stand for all the problem lines, once
+      if (!reported) {
+        for (const block of report) {
+          output.problem(`${output.errColors ? block : stripAnsi(block)}\n`);
         }
-        reported = true;
-      } else {
-        output.problem(line);
-        for (const under of linesUnder(output, line.trim(), dir, notes[index] ?? [])) {
-          output.problem(under);
-        }
-        index += 1;
       }
+      reported = true;
+    } else {
+      output.problem(line);
+      for (const under of linesUnder(output, line.trim(), dir, notes[index] ?? [])) {
+        output.problem(under);
+      }
+      index += 1;
     }
-    return;
   }
-  const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  output.problem(`${label} ${text}`);
-  output.problem('This is a bug in @augment/builder; please report it with the lines above.');
 }

@@ -25,12 +25,13 @@ export async function removeDir(dir: string): Promise<void> {
 /** What a workspace's `npm run build` must have produced. */
 const BUILDS = [
   { workspace: '@augment/core', output: 'packages/core/dist/index.js' },
+  { workspace: '@augment/cli-kit', output: 'packages/cli-kit/dist/index.js' },
   { workspace: '@augment/builder', output: 'packages/builder/dist/cli.js' },
   { workspace: '@augment/boilerplate', output: 'packages/boilerplate/dist/cli.js' },
 ];
 
 /**
- * Builds core, the builder and the boilerplate when their dist/ is missing (a
+ * Builds core, cli-kit, the builder and the boilerplate when their dist/ is missing (a
  * bare `npx vitest`; `npm test` builds first). A lock keeps test files from
  * building at the same time. After editing src/, rebuild
  * (`npm run build -w @augment/boilerplate`).

@@ -20,7 +20,7 @@ export function cleanEnv(): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(process.env).filter(([key]) => !drop.has(key)));
 }
 
-/** Builds core and the builder once when dist/cli.js is missing; a lock keeps test files from racing. */
+/** Builds core, cli-kit and the builder once when dist/cli.js is missing; a lock keeps test files from racing. */
 export async function ensureBuilt(): Promise<void> {
   if (existsSync(CLI)) return;
   const lock = join(tmpdir(), 'augment-builder-test-build.lock');
@@ -44,6 +44,8 @@ export async function ensureBuilt(): Promise<void> {
       if (run.status !== 0) throw new Error(`building ${workspace} failed:\n${run.stderr}`);
     };
     if (!existsSync(join(REPO, 'packages/core/dist/index.js'))) npm('@augment/core');
+    // the CLI helpers the builder bundles in
+    if (!existsSync(join(REPO, 'packages/cli-kit/dist/index.js'))) npm('@augment/cli-kit');
     npm('@augment/builder');
   } finally {
     await rm(lock, { recursive: true, force: true });
