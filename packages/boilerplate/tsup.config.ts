@@ -1,5 +1,10 @@
 import { defineConfig } from 'tsup';
 
+// @augment/cli-kit (the output and error helpers shared with the builder) is
+// a private workspace package: bundled in, never a dependency of the
+// published package.
+const noExternal = ['@augment/cli-kit'];
+
 export default defineConfig([
   {
     entry: ['src/index.ts'],
@@ -9,6 +14,7 @@ export default defineConfig([
     clean: true,
     target: 'node20',
     platform: 'node',
+    noExternal,
     // the CommonJS build finds templates/ and its dependencies' package.json
     // through `import.meta.url`, which tsup shims as the file's URL
     shims: true,
@@ -19,6 +25,7 @@ export default defineConfig([
     sourcemap: true,
     target: 'node20',
     platform: 'node',
+    noExternal,
     banner: { js: '#!/usr/bin/env node' },
   },
 ]);

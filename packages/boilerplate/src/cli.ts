@@ -1,11 +1,17 @@
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { intro, outro } from '@clack/prompts';
 import { isAugmentError } from '@augment/core';
+import {
+  createOutput,
+  displayPath,
+  ignoreClosedPipes,
+  readPackageVersion,
+  setColorFlag,
+  usageErrorWriter,
+} from '@augment/cli-kit';
+import type { Output } from '@augment/cli-kit';
 import { runInstall } from './internal/install.js';
-import { createOutput, displayPath, ignoreClosedPipes } from './internal/output.js';
-import type { Output } from './internal/output.js';
 import { printCreated, printNextSteps } from './internal/summary.js';
 import { PLUGIN_FORMATS } from './options.js';
 import type { PluginFormat } from './options.js';
@@ -29,12 +35,7 @@ interface CliFlags {
 
 /** The version in the package's package.json (`../package.json` from both src/ and dist/). */
 function readVersion(): string {
-  const pkg: unknown = JSON.parse(
-    readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
-  );
-  const version =
-    typeof pkg === 'object' && pkg !== null && 'version' in pkg ? pkg.version : undefined;
-  return typeof version === 'string' ? version : '0.0.0';
+  return readPackageVersion(new URL('../package.json', import.meta.url));
 }
 
 /**
@@ -126,6 +127,8 @@ export function createProgram(): Command {
       'run npm install in the new project (default: asked on a terminal, not run anywhere else)',
     )
     .option('--no-install', 'do not run npm install, nor ask about it')
+    .option('--color', 'print colors even when the output is not a terminal')
+    .option('--no-color', 'print no colors (also: NO_COLOR=1)')
     .version(readVersion(), '-v, --version', 'print the version of @augment/boilerplate')
     .helpOption('-h, --help', 'show this help')
     .addHelpText(
@@ -138,14 +141,13 @@ uses the defaults, needs <folder>, and installs only with --install.
 Examples:
   $ npm create @augment/plugin@latest my-plugin
   $ npx @augment/boilerplate my-plugin --format cjs --yes --install
-  $ npx @augment/boilerplate reports --name @acme/reports --types @acme/app-types@^2.0.0`,
+  $ npx @augment/boilerplate reports --name @acme/reports --types @acme/app-types@^2.0.0
+
+Colors: on a terminal only; NO_COLOR=1 or --no-color turns them off,
+FORCE_COLOR=1 or --color turns them on.`,
     )
     .exitOverride()
-    .configureOutput({
-      outputError: (message, write) => {
-        write(`${message.trimEnd().replace(/\n\(Did you mean/gu, ' (did you mean')}\n`);
-      },
-    })
+    .configureOutput({ outputError: usageErrorWriter(createOutput()) })
     .action(async (folder: string | undefined, flags: CliFlags, command: Command) => {
       const output = createOutput();
       const answers = await collectAnswers(command, folder, flags, output);
@@ -161,6 +163,7 @@ Examples:
  */
 export async function main(argv: readonly string[] = process.argv): Promise<number> {
   ignoreClosedPipes();
+  setColorFlag(argv.slice(2));
   try {
     await createProgram().parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

@@ -188,6 +188,8 @@ describe('help and version', () => {
         --install          run npm install in the new project (default: asked on a
                            terminal, not run anywhere else)
         --no-install       do not run npm install, nor ask about it
+        --color            print colors even when the output is not a terminal
+        --no-color         print no colors (also: NO_COLOR=1)
         -v, --version      print the version of @augment/boilerplate
         -h, --help         show this help
 
@@ -199,6 +201,9 @@ describe('help and version', () => {
         $ npm create @augment/plugin@latest my-plugin
         $ npx @augment/boilerplate my-plugin --format cjs --yes --install
         $ npx @augment/boilerplate reports --name @acme/reports --types @acme/app-types@^2.0.0
+
+      Colors: on a terminal only; NO_COLOR=1 or --no-color turns them off,
+      FORCE_COLOR=1 or --color turns them on.
       "
     `);
   });

@@ -1,13 +1,8 @@
 import { basename } from 'node:path';
 import type { ScaffoldResult } from '../scaffold.js';
 import { INSTALL_COMMAND } from './install.js';
-import { displayPath, shellQuote } from './output.js';
-import type { Output } from './output.js';
-
-/** `1 file`, `2 files`. */
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
-}
+import { displayPath, plural, shellQuote } from '@augment/cli-kit';
+import type { Output } from '@augment/cli-kit';
 
 function printList(write: (text: string) => void, paths: readonly string[]): void {
   for (const path of paths) write(`  ${path}`);
