@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { intro, outro } from '@clack/prompts';
-import { isAugmentError } from '@augment/core';
 import {
   createOutput,
   displayPath,
@@ -11,6 +10,7 @@ import {
   usageErrorWriter,
 } from '@augment/cli-kit';
 import type { Output } from '@augment/cli-kit';
+import { printError } from '@augment/cli-kit/print-error';
 import { runInstall } from './internal/install.js';
 import { printCreated, printNextSteps } from './internal/summary.js';
 import { PLUGIN_FORMATS } from './options.js';
@@ -159,7 +159,7 @@ FORCE_COLOR=1 or --color turns them on.`,
  * Runs the CLI and returns the exit code: commander's own for usage errors,
  * `--help` and `--version`; 1 for a problem with the options or the folder (an
  * `AugmentError`, shown as its message), for a cancelled prompt, or for a bug
- * (any other error, shown with its stack).
+ * (any other error, shown with its stack and a request to report it).
  */
 export async function main(argv: readonly string[] = process.argv): Promise<number> {
   ignoreClosedPipes();
@@ -170,10 +170,7 @@ export async function main(argv: readonly string[] = process.argv): Promise<numb
   } catch (error) {
     // commander already printed its one-line error (or the help, or the version)
     if (error instanceof CommanderError) return error.exitCode;
-    const output = createOutput();
-    if (isAugmentError(error))
-      output.problem(`${output.styleErr('red', 'error:')} ${error.message}`);
-    else output.problem(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    printError(createOutput(), error, { packageName: '@augment/boilerplate' });
     return 1;
   }
 }
