@@ -9,7 +9,8 @@ export default defineConfig([
   {
     entry: ['src/index.ts'],
     format: ['esm', 'cjs'],
-    dts: true,
+    // the types it takes from cli-kit are written into index.d.ts, not imported
+    dts: { resolve: ['@augment/cli-kit'] },
     sourcemap: true,
     clean: true,
     target: 'node20',

@@ -1,4 +1,5 @@
 import { AugmentError, isAugmentError, type AugmentErrorDetails } from '@augment/core';
+import type { AugmentErrorConstructor } from '@augment/cli-kit';
 
 /**
  * Every error code the boilerplate can report, in one place. A shipped code
@@ -20,17 +21,8 @@ export const SCAFFOLD_ERROR_CODES = {
 /** One of the stable `AUG_SCAFFOLD_…` codes listed in {@link SCAFFOLD_ERROR_CODES}. */
 export type ScaffoldErrorCode = (typeof SCAFFOLD_ERROR_CODES)[keyof typeof SCAFFOLD_ERROR_CODES];
 
-/**
- * Core's `AugmentError`, typed without its `code` (whose type lists core's
- * codes only), so that {@link ScaffoldError} can narrow `code` to its own.
- * At run time it is the same class: `isAugmentError()` holds for a
- * `ScaffoldError`.
- */
-const AugmentErrorBase = AugmentError as unknown as new (
-  code: string,
-  message: string,
-  details?: AugmentErrorDetails,
-) => Error & Omit<AugmentError, 'code'>;
+/** Core's `AugmentError`, typed so that {@link ScaffoldError} can narrow `code` to its own. */
+const AugmentErrorBase = AugmentError as unknown as AugmentErrorConstructor;
 
 /**
  * A project could not be created. `message` is complete and ready to print:

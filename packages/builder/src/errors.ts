@@ -1,4 +1,5 @@
 import { AugmentError, isAugmentError, type AugmentErrorDetails } from '@augment/core';
+import type { AugmentErrorConstructor } from '@augment/cli-kit';
 
 /**
  * Every error code the builder can report, in one place. A shipped code never
@@ -40,17 +41,8 @@ export interface BuildErrorDetails extends AugmentErrorDetails {
   details?: readonly string[] | undefined;
 }
 
-/**
- * Core's `AugmentError`, typed without its `code` (whose type lists core's
- * codes only), so that {@link BuildError} can narrow `code` to the builder's.
- * At run time it is the same class: `instanceof AugmentError` and
- * `isAugmentError()` both hold for a `BuildError`.
- */
-const AugmentErrorBase = AugmentError as unknown as new (
-  code: string,
-  message: string,
-  details?: AugmentErrorDetails,
-) => Error & Omit<AugmentError, 'code'>;
+/** Core's `AugmentError`, typed so that {@link BuildError} can narrow `code` to its own. */
+const AugmentErrorBase = AugmentError as unknown as AugmentErrorConstructor;
 
 /**
  * A build, pack or validate step failed. `message` is complete and ready to

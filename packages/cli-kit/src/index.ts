@@ -7,3 +7,4 @@ export type { ErrorEmitter } from './closed-pipes.js';
 export { displayPath, shellQuote } from './paths.js';
 export { plural } from './text.js';
 export { readPackageVersion } from './version.js';
+export type { AugmentErrorConstructor } from './error-base.js';
