@@ -24,6 +24,7 @@ export const DEMO = join(ROOT, 'examples', 'host', 'dist', 'main.js');
  */
 export const BUILDS = [
   ['core', '@augment/core'],
+  ['cli helpers', '@augment/cli-kit'],
   ['builder', '@augment/builder'],
   ['host types', '@augment/example-host-types'],
   ['example plugin', '@augment/example-plugin'],

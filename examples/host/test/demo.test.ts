@@ -39,6 +39,7 @@ vi.setConfig({ testTimeout: 2 * START_MS + RELOAD_MS + EXIT_MS });
 /** Each workspace the demo needs, with a file its build writes. */
 const BUILT = [
   ['@augment/core', 'packages/core/dist/index.js'],
+  ['@augment/cli-kit', 'packages/cli-kit/dist/index.js'],
   ['@augment/builder', 'packages/builder/dist/cli.js'],
   ['@augment/example-host-types', 'examples/host-types/dist/index.js'],
   ['@augment/example-host', 'examples/host/dist/main.js'],

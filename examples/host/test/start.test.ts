@@ -66,6 +66,7 @@ describe('npm start', () => {
     const { BUILDS } = (await import(START)) as { BUILDS: { args: string[] }[] };
     expect(BUILDS.map((build) => build.args.at(-1))).toEqual([
       '@augment/core',
+      '@augment/cli-kit',
       '@augment/builder',
       '@augment/example-host-types',
       '@augment/example-plugin',
