@@ -9,7 +9,8 @@ import {
   type PluginHostOptions,
   type ResolvedPluginHostOptions,
 } from './options.js';
-import { Reloader } from './reload/reloader.js';
+import { Reloader, type ReloadSink } from './reload/reloader.js';
+import { createFolderSources } from './sources/discovery.js';
 import type { Manifest, PluginEntry, PluginFailure, PluginMeta, ReloadReport } from './types.js';
 import { watchFolder, type FolderWatcher } from './watch.js';
 
@@ -57,7 +58,7 @@ export class PluginHost<T = unknown, M = PluginMeta> extends EventEmitter<Plugin
   constructor(options: PluginHostOptions<T, M>) {
     super();
     this.options = resolveHostOptions(options);
-    this.#reloader = new Reloader<T, M>(this.options, {
+    const sink: ReloadSink<T, M> = {
       failed: (failure) => {
         log(this.options.logger, failure.stage === 'folder' ? 'error' : 'warn', failure.message);
         this.#emit('plugin:failed', { failure });
@@ -77,7 +78,8 @@ export class PluginHost<T = unknown, M = PluginMeta> extends EventEmitter<Plugin
           `${source} has no plugin.manifest.json; not a plugin, skipped.`,
         );
       },
-    });
+    };
+    this.#reloader = new Reloader<T, M>(this.options, sink, createFolderSources(this.options));
   }
 
   /**
@@ -188,7 +190,7 @@ export class PluginHost<T = unknown, M = PluginMeta> extends EventEmitter<Plugin
     await this.#queued?.catch(() => undefined);
     await this.#running?.catch(() => undefined);
     await this.#reloader.unloadAll();
-    await this.#reloader.releaseCache();
+    await this.#reloader.close();
   }
 
   #schedule(reason: ReloadReason): Promise<ReloadReport> {

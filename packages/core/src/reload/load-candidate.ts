@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import semverSatisfies from 'semver/functions/satisfies.js';
-import type { PluginCandidate } from '../sources/discovery.js';
+import type { PluginCandidate } from '../sources/source.js';
 import { AugmentError, ERROR_CODES, LoadError, describeError } from '../errors.js';
 import { detectFormat } from '../load/format.js';
 import {

@@ -1,5 +1,5 @@
 import semverCompare from 'semver/functions/compare.js';
-import { compareStrings } from '../sources/discovery.js';
+import { compareStrings } from '../util/compare-strings.js';
 import type { Manifest, PluginEntry, PluginMeta, PluginOrigin } from '../types.js';
 
 /**

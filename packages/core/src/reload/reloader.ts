@@ -1,15 +1,17 @@
-import { ArchiveSource } from '../sources/archive/archive-source.js';
-import { scanFolder, type PluginCandidate } from '../sources/discovery.js';
 import { debug } from '../util/log.js';
 import { loopPacer } from '../util/pacer.js';
-import { ERROR_CODES, describeError } from '../errors.js';
-import { conflictFailure, failureKey, isIgnored, toFailure } from './failures.js';
-import { checkEngines, loadCandidate, type ScanContext } from './load-candidate.js';
+import { describeError } from '../errors.js';
+import { classifyCandidates, settleConflicts, type ValidCandidate } from './classify.js';
+import { collectCandidates, type Collected } from './collect.js';
+import { diffOutcomes, type LoadedRecord, type LoadOutcome, type ScanDiff } from './diff.js';
+import { failureKey } from './failures.js';
+import { loadCandidate, type ScanContext } from './load-candidate.js';
 import { retireEntries, type Retired } from './retire.js';
 import type { ResolvedPluginHostOptions } from '../options.js';
-import { Registry, resolveConflicts } from './registry.js';
+import { Registry } from './registry.js';
 import type { UnloadReason } from '../events.js';
-import type { Manifest, PluginEntry, PluginFailure, ReloadReport } from '../types.js';
+import type { PluginSource } from '../sources/source.js';
+import type { PluginEntry, PluginFailure, ReloadReport } from '../types.js';
 
 /** What the reloader tells its host, in order, as a scan publishes. */
 export interface ReloadSink<T, M> {
@@ -19,45 +21,40 @@ export interface ReloadSink<T, M> {
   skipped(source: string): void;
 }
 
-interface LoadedRecord<T, M> {
-  readonly entry: PluginEntry<T, M>;
-  readonly fingerprint: string;
-}
-
 interface StickyFailure {
   readonly fingerprint: string;
   readonly failure: PluginFailure;
 }
 
-type Valid = PluginCandidate & { readonly manifest: Manifest };
-
 /**
  * Holds the published registry and everything a rescan compares against:
  * the fingerprint of each loaded plugin and of each plugin whose files failed
- * (so it is not imported again until they change). One scan at a time; the
- * host serialises calls.
+ * (so it is not imported again until they change). A scan asks the sources
+ * for candidates, classifies them, settles conflicts, loads the winners,
+ * diffs, publishes, unloads what was replaced, and lets the sources tidy up;
+ * what the sources keep (fingerprints, archive caches) is theirs. One scan at
+ * a time; the host serialises calls.
  */
 export class Reloader<T, M> {
   #registry = new Registry<T, M>();
   #loaded = new Map<string, LoadedRecord<T, M>>();
   #sticky = new Map<string, StickyFailure>();
   #failures: readonly PluginFailure[] = Object.freeze([]);
-  /** The directory candidates of the last scan, by source: reused while unchanged. */
-  #candidates = new Map<string, PluginCandidate>();
-  readonly #archives: ArchiveSource;
-  #cacheUsed = false;
+  readonly #sources: readonly PluginSource[];
 
   /**
    * Creates a reloader for one host.
    *
    * @param options - the host's resolved options
    * @param sink - receives failures and lifecycle events as a scan publishes
+   * @param sources - where plugins come from
    */
   constructor(
     private readonly options: ResolvedPluginHostOptions<T, M>,
     private readonly sink: ReloadSink<T, M>,
+    sources: readonly PluginSource[],
   ) {
-    this.#archives = new ArchiveSource({ ...options, timeoutMs: options.loadTimeoutMs });
+    this.#sources = sources;
   }
 
   /** The published registry. */
@@ -70,137 +67,35 @@ export class Reloader<T, M> {
     return this.#failures;
   }
 
-  /** Rescans the folder, loads what changed and swaps the registry in one step. */
+  /** Rescans the sources, loads what changed and swaps the registry in one step. */
   async scan(): Promise<ReloadReport> {
     const started = performance.now();
-    const { options } = this;
-    this.#archives.beginScan();
-    const scan = await scanFolder(options.folder, {
-      inspectArchive: this.#archives.inspect,
-      previous: this.#candidates,
-    });
-    this.#candidates = new Map(
-      scan.candidates.filter((c) => c.origin === 'directory').map((c) => [c.source, c]),
+    const collected = await collectCandidates(this.#sources);
+    for (const source of collected.skipped) this.sink.skipped(source);
+    const { valid, failures, broken } = classifyCandidates(
+      collected.candidates,
+      collected.problems,
+      this.options,
     );
-    for (const source of scan.skipped) this.sink.skipped(source);
-
-    const failures: PluginFailure[] = scan.problems.map((p) =>
-      toFailure(p.source, undefined, p.stage, p.error),
+    const { winners, failures: conflicts } = settleConflicts(valid);
+    failures.push(...conflicts);
+    const outcomes = await this.#loadWinners(winners, collected);
+    const diff = diffOutcomes(
+      this.#loaded,
+      outcomes,
+      (record) => collected.incomplete.has(record.from) || broken.has(record.entry.source),
     );
-    // Sources that are still there but could not be read this time: their
-    // loaded version keeps serving (last known good).
-    const brokenSources = new Set(scan.problems.map((p) => p.source));
-    // The folder exists but could not be listed: nothing is known, keep everything.
-    const keepAll = scan.problems.some((p) => p.error.code === ERROR_CODES.FOLDER_UNREADABLE);
-    const valid: Valid[] = [];
-    for (const candidate of scan.candidates) {
-      const { manifest, error } = candidate;
-      if (manifest === undefined) {
-        if (error !== undefined) {
-          const stage = candidate.errorStage ?? 'manifest';
-          failures.push(toFailure(candidate.source, undefined, stage, error));
-        }
-        brokenSources.add(candidate.source);
-        continue;
-      }
-      const ignored = isIgnored(options.ignore, manifest, candidate.source);
-      if (ignored !== false) {
-        if (ignored !== true) {
-          failures.push(ignored);
-          brokenSources.add(candidate.source);
-        }
-        continue;
-      }
-      const enginesError = checkEngines(manifest, candidate.dir, options.hostVersion);
-      if (enginesError !== undefined) {
-        failures.push(toFailure(candidate.source, manifest.name, 'engines', enginesError));
-        brokenSources.add(candidate.source);
-        continue;
-      }
-      valid.push(candidate as Valid);
-    }
-
-    const { winners, losers } = resolveConflicts(valid);
-    for (const { loser, winner } of losers) failures.push(conflictFailure(loser, winner));
-
-    const context: ScanContext = { formatCache: new Map() };
-    // each start runs synchronously up to its first await: a slice's worth per turn of the loop
-    const outcomes = await Promise.all(
-      winners.map(async (w) => loopPacer.run(() => this.#loadWinner(w, context))),
-    );
-
-    const next = new Map<string, LoadedRecord<T, M>>();
-    const added: string[] = [];
-    const updated: string[] = [];
-    const unchanged: string[] = [];
-    const kept: string[] = [];
-    const published: { entry: PluginEntry<T, M>; previous: PluginEntry<T, M> | undefined }[] = [];
-    const retired: Retired<T, M>[] = [];
-    const seenSources = new Set(scan.candidates.map((c) => c.source));
-
-    for (const outcome of outcomes) {
-      const name = outcome.candidate.manifest.name;
-      const previous = this.#loaded.get(name);
-      if ('record' in outcome) {
-        next.set(name, outcome.record);
-        if (outcome.record === previous) {
-          unchanged.push(name);
-        } else {
-          this.#sticky.delete(outcome.candidate.source);
-          published.push({ entry: outcome.record.entry, previous: previous?.entry });
-          if (previous === undefined) added.push(name);
-          else {
-            updated.push(name);
-            retired.push({ entry: previous.entry, reason: 'replaced' });
-          }
-        }
-      } else {
-        failures.push(outcome.failure);
-        if (previous !== undefined) {
-          next.set(name, previous);
-          kept.push(name);
-        }
-      }
-    }
-
-    const removed: string[] = [];
-    for (const [name, record] of this.#loaded) {
-      if (next.has(name)) continue;
-      if (keepAll || brokenSources.has(record.entry.source)) {
-        next.set(name, record);
-        kept.push(name);
-      } else {
-        removed.push(name);
-        retired.push({ entry: record.entry, reason: 'removed' });
-      }
-    }
-    for (const source of this.#sticky.keys()) {
-      if (!seenSources.has(source)) this.#sticky.delete(source);
-    }
-
-    // Publish: one assignment, so readers see the old registry or the new one.
-    this.#loaded = next;
-    this.#registry = new Registry([...next.values()].map((r) => r.entry));
-    // A failure that stood before is reported once, when it first appears.
-    const standing = new Set(this.#failures.map(failureKey));
-    for (const failure of failures) {
-      if (!standing.has(failureKey(failure))) this.sink.failed(failure);
-    }
-    for (const { entry, previous } of published) this.sink.loaded(entry, previous);
-    const inUse = new Set([...next.values()].map((r) => r.entry.dir));
-    const unloadFailures = await retireEntries(retired, inUse, this.options, this.sink);
-    for (const failure of unloadFailures) this.sink.failed(failure);
-    const allFailures = [...failures, ...unloadFailures];
-    this.#failures = Object.freeze(allFailures);
-    await this.#tidyCache(next);
-
+    failures.push(...diff.failures);
+    this.#forgetSticky(collected, diff);
+    const allFailures = await this.#publish(diff, failures);
+    await this.#endScan(diff.next);
     return Object.freeze({
-      added: added.sort(),
-      updated: updated.sort(),
-      removed: removed.sort(),
-      unchanged: unchanged.sort(),
-      kept: kept.sort(),
-      extracted: scan.candidates
+      added: diff.added.sort(),
+      updated: diff.updated.sort(),
+      removed: diff.removed.sort(),
+      unchanged: diff.unchanged.sort(),
+      kept: diff.kept.sort(),
+      extracted: collected.candidates
         .filter((c) => c.extracted === true)
         .map((c) => c.source)
         .sort(),
@@ -218,46 +113,80 @@ export class Reloader<T, M> {
     this.#loaded = new Map();
     this.#registry = new Registry();
     this.#sticky.clear();
-    this.#candidates.clear();
     const failures = await retireEntries(retired, new Set(), this.options, this.sink);
     for (const failure of failures) this.sink.failed(failure);
     this.#failures = Object.freeze(failures);
   }
 
-  /**
-   * Leases the extractions this host serves from and removes the ones nothing
-   * uses any more (gone or changed archives), unless another live host
-   * process leases them. Runs only once the cache has been used.
-   */
-  async #tidyCache(next: ReadonlyMap<string, LoadedRecord<T, M>>): Promise<void> {
-    const keep = this.#archives.endScan();
-    for (const { entry } of next.values()) if (entry.origin === 'archive') keep.add(entry.dir);
-    if (keep.size === 0 && !this.#cacheUsed) return;
-    this.#cacheUsed = true;
-    try {
-      await this.#archives.cache.lease(keep);
-      await this.#archives.cache.sweep(keep);
-      await this.#archives.saveHashes();
-    } catch (error) {
-      debug(
-        'could not tidy the archive cache %s: %s',
-        this.#archives.cache.dir,
-        describeError(error),
-      );
+  /** Closes every source (an archive source removes its cache lease; extractions stay). */
+  async close(): Promise<void> {
+    for (const source of this.#sources) await source.close().catch(() => undefined);
+  }
+
+  /** Loads each winner; each start runs synchronously up to its first await, a slice's worth per turn of the loop. */
+  #loadWinners(
+    winners: readonly ValidCandidate[],
+    collected: Collected,
+  ): Promise<LoadOutcome<T, M>[]> {
+    const context: ScanContext = { formatCache: new Map() };
+    return Promise.all(
+      winners.map(async (w) =>
+        loopPacer.run(() => this.#loadWinner(w, collected.origins.get(w) as PluginSource, context)),
+      ),
+    );
+  }
+
+  /** Sticky failures end when their plugin loads or their source is gone. */
+  #forgetSticky(collected: Collected, diff: ScanDiff<T, M>): void {
+    for (const { entry } of diff.published) this.#sticky.delete(entry.source);
+    const seen = new Set(collected.candidates.map((c) => c.source));
+    for (const source of this.#sticky.keys()) {
+      if (!seen.has(source)) this.#sticky.delete(source);
     }
   }
 
-  /** Removes this host's lease on the archive cache (extractions stay for the next start). */
-  async releaseCache(): Promise<void> {
-    if (this.#cacheUsed) await this.#archives.cache.release().catch(() => undefined);
+  /**
+   * Publishes in one assignment (readers see the old registry or the new
+   * one), reports new failures and loads, then unloads the retired versions.
+   *
+   * @returns every failure of the scan, unload failures last
+   */
+  async #publish(
+    diff: ScanDiff<T, M>,
+    failures: readonly PluginFailure[],
+  ): Promise<PluginFailure[]> {
+    this.#loaded = diff.next;
+    this.#registry = new Registry([...diff.next.values()].map((r) => r.entry));
+    // A failure that stood before is reported once, when it first appears.
+    const standing = new Set(this.#failures.map(failureKey));
+    for (const failure of failures) {
+      if (!standing.has(failureKey(failure))) this.sink.failed(failure);
+    }
+    for (const { entry, previous } of diff.published) this.sink.loaded(entry, previous);
+    const inUse = new Set([...diff.next.values()].map((r) => r.entry.dir));
+    const unloadFailures = await retireEntries(diff.retired, inUse, this.options, this.sink);
+    for (const failure of unloadFailures) this.sink.failed(failure);
+    const allFailures = [...failures, ...unloadFailures];
+    this.#failures = Object.freeze(allFailures);
+    return allFailures;
+  }
+
+  /** Tells each source which directories its plugins serve from now, so it can tidy up. */
+  async #endScan(next: ReadonlyMap<string, LoadedRecord<T, M>>): Promise<void> {
+    for (const source of this.#sources) {
+      const kept = new Set<string>();
+      for (const { entry, from } of next.values()) if (from === source) kept.add(entry.dir);
+      await source.endScan(kept).catch((error: unknown) => {
+        debug('a plugin source could not end its scan: %s', describeError(error));
+      });
+    }
   }
 
   async #loadWinner(
-    candidate: Valid,
+    candidate: ValidCandidate,
+    from: PluginSource,
     context: ScanContext,
-  ): Promise<
-    { candidate: Valid; record: LoadedRecord<T, M> } | { candidate: Valid; failure: PluginFailure }
-  > {
+  ): Promise<LoadOutcome<T, M>> {
     const previous = this.#loaded.get(candidate.manifest.name);
     if (
       previous !== undefined &&
@@ -272,14 +201,11 @@ export class Reloader<T, M> {
       return { candidate, failure: sticky.failure };
     }
     let result = await loadCandidate(candidate, this.options, context);
-    // A failure caused by an extraction's files going missing is not the
-    // archive's: the extraction is checked against the archive, extracted
-    // again when damaged, and the plugin loaded once more. Only a failure from
-    // a complete extraction stands for that archive content.
-    if ('failure' in result && candidate.origin === 'archive') {
-      if (await this.#archives.repair(candidate)) {
-        result = await loadCandidate(candidate, this.options, context);
-      }
+    // A failure caused by a source's files going missing (an extraction
+    // someone damaged) is not the plugin's: the source restores them and the
+    // plugin is loaded once more. Only a failure from complete files stands.
+    if ('failure' in result && from.repair !== undefined && (await from.repair(candidate))) {
+      result = await loadCandidate(candidate, this.options, context);
     }
     if ('failure' in result) {
       this.#sticky.set(candidate.source, {
@@ -288,6 +214,7 @@ export class Reloader<T, M> {
       });
       return { candidate, failure: result.failure };
     }
-    return { candidate, record: { entry: result.entry, fingerprint: candidate.fingerprint } };
+    const record = { entry: result.entry, fingerprint: candidate.fingerprint, from };
+    return { candidate, record };
   }
 }

@@ -1,10 +1,10 @@
-import { statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
-import { hashFile, readArchiveManifest, type ArchiveLimits } from '../../archive/archive.js';
+import { readArchiveManifest, type ArchiveLimits } from '../../archive/archive.js';
 import { ArchiveCache } from './cache.js';
+import { ArchiveHashes } from './archive-hashes.js';
 import type { Extraction } from './extraction.js';
-import type { ArchiveHash } from './hash-index.js';
-import type { PluginCandidate } from '../discovery.js';
+import { isArchiveEntry, isUnlisted, type FolderLister } from '../folder-listing.js';
+import type { PluginCandidate, PluginSource, SourceScan } from '../source.js';
 import {
   AugmentError,
   ERROR_CODES,
@@ -13,8 +13,9 @@ import {
   ArchiveError,
 } from '../../errors.js';
 import { checkIntegrity, needsName, type IntegrityOption } from './integrity.js';
-import { notRegular } from '../../util/read-limited.js';
-import { wrapReadError } from '../../archive/zip-errors.js';
+import { childPath } from '../../util/paths.js';
+import { debug } from '../../util/log.js';
+import { statPath } from '../../util/fs.js';
 import { parseManifest, readManifest, readManifestSync } from '../../manifest/manifest.js';
 import type { Manifest } from '../../types.js';
 
@@ -33,81 +34,126 @@ export interface ArchiveSourceOptions {
 }
 
 /**
- * Turns the `.zip` files of a folder into plugin candidates: hashes each
- * (only again when its size, mtime or inode change), checks its integrity
- * pin, extracts it into the cache unless that content is already there, and
- * reads its manifest. An archive refused once is not inspected again until
- * its bytes change.
+ * The `.zip` files of the host's folder: hashes each (only again when its
+ * size, mtime or inode change), checks its integrity pin, extracts it into
+ * the cache unless that content is already there, and reads its manifest. An
+ * archive refused once is not inspected again until its bytes change. After
+ * each scan it leases the extractions the host serves from and sweeps the
+ * ones nothing uses any more.
  */
-export class ArchiveSource {
-  readonly cache: ArchiveCache;
+export class ArchiveSource implements PluginSource {
+  readonly #cache: ArchiveCache;
+  readonly #lister: FolderLister;
   readonly #options: ArchiveSourceOptions;
-  /**
-   * The content hash of each archive by its size, mtime and inode: kept in the
-   * cache between host starts, so a start hashes only archives that changed.
-   */
-  #hashes: Map<string, ArchiveHash> | undefined;
-  #hashesChanged = false;
+  readonly #hashes: ArchiveHashes;
   readonly #refused = new Map<string, AugmentError>();
   /** Archives (file and content) whose integrity check passed: not asked again. */
   readonly #accepted = new Set<string>();
-  /** Content hashes of the archives seen by the last scan. */
-  #seen = new Set<string>();
   #seenNext = new Set<string>();
   #sourcesNext = new Set<string>();
   /** The manifest read from each extraction root, reused while the root stays the same. */
   readonly #manifests = new Map<string, Manifest>();
+  /** Whether this host has used the cache: from then on it leases and sweeps after each scan. */
+  #cacheUsed = false;
 
-  /** @param options - cache folder, limits and integrity pins */
-  constructor(options: ArchiveSourceOptions) {
+  /**
+   * @param lister - the folder's listing, shared with the directory source
+   * @param options - cache folder, limits and integrity pins
+   */
+  constructor(lister: FolderLister, options: ArchiveSourceOptions) {
+    this.#lister = lister;
     this.#options = options;
-    this.cache = new ArchiveCache(options.cacheDir);
+    this.#cache = new ArchiveCache(options.cacheDir);
+    this.#hashes = new ArchiveHashes(this.#cache);
   }
 
   /** Starts a scan: archives seen from now on are the ones to keep. */
   beginScan(): void {
+    this.#lister.begin();
     this.#seenNext = new Set();
     this.#sourcesNext = new Set();
-    this.cache.forgetRealPath();
+    this.#cache.forgetRealPath();
   }
 
-  /** Ends a scan; returns the extraction directories of the archives it saw. */
-  endScan(): Set<string> {
-    this.#seen = this.#seenNext;
+  /**
+   * Inspects every archive of the folder, in parallel. A `.zip` that is a
+   * FIFO, a socket or a device (or a symlink to one) is inspected too, to be
+   * refused. The folder's own problems are the directory source's to report.
+   */
+  async candidates(): Promise<SourceScan> {
+    const listing = await this.#lister.list();
+    if (listing.problem !== undefined) {
+      return { candidates: [], problems: [], skipped: [], complete: !isUnlisted(listing) };
+    }
+    const folder = this.#lister.folder;
+    const found = await Promise.all(
+      listing.entries.filter(isArchiveEntry).map(async (entry) => {
+        const source = childPath(folder, entry.name);
+        if (entry.isFile() || (await isArchiveFile(source))) return this.#inspect(source);
+        return undefined;
+      }),
+    );
+    const candidates = found.filter((c): c is PluginCandidate => c !== undefined);
+    return { candidates, problems: [], skipped: [], complete: true };
+  }
+
+  /**
+   * Leases the extractions this host serves from (those of the archives this
+   * scan saw, and `kept`) and removes the ones nothing uses any more (gone or
+   * changed archives), unless another live host process leases them; then
+   * saves the hash index. Runs only once the cache has been used.
+   */
+  async endScan(kept: ReadonlySet<string>): Promise<void> {
+    const keep = this.#forgetUnseen();
+    for (const dir of kept) keep.add(dir);
+    if (keep.size === 0 && !this.#cacheUsed) return;
+    this.#cacheUsed = true;
+    try {
+      await this.#cache.lease(keep);
+      await this.#cache.sweep(keep);
+      await this.#hashes.save();
+    } catch (error) {
+      debug('could not tidy the archive cache %s: %s', this.#cache.dir, describeError(error));
+    }
+  }
+
+  /** Removes this host's lease on the cache (extractions stay for the next start). */
+  async close(): Promise<void> {
+    if (this.#cacheUsed) await this.#cache.release().catch(() => undefined);
+  }
+
+  /** Forgets what belongs to archives the scan did not see; returns the extractions it saw. */
+  #forgetUnseen(): Set<string> {
+    const seen = this.#seenNext;
     for (const key of this.#refused.keys()) {
       if (!this.#sourcesNext.has(key.slice(0, key.indexOf('\0')))) this.#refused.delete(key);
     }
     for (const key of this.#accepted) {
       if (!this.#sourcesNext.has(key.slice(0, key.indexOf('\0')))) this.#accepted.delete(key);
     }
-    for (const source of this.#hashes?.keys() ?? []) {
-      if (!this.#sourcesNext.has(source)) {
-        this.#hashes?.delete(source);
-        this.#hashesChanged = true;
-      }
-    }
-    const roots = new Set([...this.#seen].map((sha) => join(this.cache.dir, sha)));
+    this.#hashes.keepOnly(this.#sourcesNext);
+    const roots = new Set([...seen].map((sha) => join(this.#cache.dir, sha)));
     for (const root of this.#manifests.keys()) {
       if (!roots.has(root.slice(0, root.indexOf('\0')))) this.#manifests.delete(root);
     }
-    return new Set([...this.#seen].map((sha) => join(this.cache.dir, sha)));
+    return new Set([...seen].map((sha) => join(this.#cache.dir, sha)));
   }
 
   /** Inspects one archive; never rejects. */
-  readonly inspect = async (source: string): Promise<PluginCandidate> => {
+  async #inspect(source: string): Promise<PluginCandidate> {
     let sha256: string;
     let cached: Extraction | undefined;
     try {
-      const hashed = await this.#hash(source);
+      const hashed = await this.#hashes.hash(source);
       sha256 = hashed.sha256;
       // leased before it is looked up: no other host sweeps it from here on
-      cached = await this.cache.lookup(sha256);
+      cached = await this.#cache.lookup(sha256);
       if (cached === undefined && hashed.remembered) {
         // About to extract: hash the bytes that will be extracted, never trust a
         // remembered hash for them (the file may have been rewritten in place
         // with its old size and mtime).
-        sha256 = (await this.#hash(source, true)).sha256;
-        cached = await this.cache.lookup(sha256);
+        sha256 = (await this.#hashes.hash(source, true)).sha256;
+        cached = await this.#cache.lookup(sha256);
       }
     } catch (error) {
       return refused(source, '', wrap(source, error));
@@ -133,8 +179,8 @@ export class ArchiveSource {
         );
         this.#accepted.add(refusalKey);
       }
-      cached ??= await this.cache.ensure(source, sha256, limits);
-      const root = await this.cache.realPathOf(cached.root);
+      cached ??= await this.#cache.ensure(source, sha256, limits);
+      const root = await this.#cache.realPathOf(cached.root);
       // an extraction never changes under its content hash: its files and manifest neither
       const key = `${cached.dir}\0${root}`;
       let manifest = this.#manifests.get(key);
@@ -145,8 +191,8 @@ export class ArchiveSource {
           manifest = readManifestSync(root);
         } catch (error) {
           // a hit whose manifest went missing: extract it again, then read it
-          if (!cached.extracted && (await this.cache.repair(source, sha256, limits))) {
-            return await this.inspect(source);
+          if (!cached.extracted && (await this.#cache.repair(source, sha256, limits))) {
+            return await this.#inspect(source);
           }
           return {
             ...base(source, root, fingerprint),
@@ -170,7 +216,7 @@ export class ArchiveSource {
       if (!TRANSIENT.has(wrapped.code)) this.#refused.set(refusalKey, wrapped);
       return refused(source, fingerprint, wrapped);
     }
-  };
+  }
 
   /**
    * Called when a plugin from an archive failed to load: when its extraction
@@ -180,44 +226,13 @@ export class ArchiveSource {
    * @returns true when the extraction was damaged and is now complete again
    */
   async repair(candidate: PluginCandidate): Promise<boolean> {
+    if (candidate.origin !== 'archive') return false;
     const sha256 = candidate.fingerprint.slice('sha256:'.length);
     try {
-      return await this.cache.repair(candidate.source, sha256, this.#options.limits);
+      return await this.#cache.repair(candidate.source, sha256, this.#options.limits);
     } catch {
       return false;
     }
-  }
-
-  /** Writes the hash index into the cache when this scan changed it. */
-  async saveHashes(): Promise<void> {
-    if (!this.#hashesChanged || this.#hashes === undefined) return;
-    this.#hashesChanged = false;
-    await this.cache.writeHashes(this.#hashes);
-  }
-
-  /**
-   * The archive's SHA-256: remembered while its size, mtime and inode stay
-   * the same (`remembered` is then true), else computed from its bytes.
-   */
-  async #hash(source: string, fresh = false): Promise<{ sha256: string; remembered: boolean }> {
-    // synchronous: one small system call, where a thread-pool round trip costs more
-    const stats: Stats = statSync(source);
-    // a FIFO or a device named .zip: refused without opening it (hashFile checks again on the descriptor)
-    if (!stats.isFile()) throw wrapReadError(notRegular(stats), source, undefined);
-    const hashes = (this.#hashes ??= this.cache.readHashes());
-    const known = hashes.get(source);
-    if (
-      !fresh &&
-      known?.size === stats.size &&
-      known.mtimeMs === stats.mtimeMs &&
-      known.ino === stats.ino
-    ) {
-      return { sha256: known.sha256, remembered: true };
-    }
-    const sha256 = await hashFile(source, stats.size);
-    hashes.set(source, { size: stats.size, mtimeMs: stats.mtimeMs, ino: stats.ino, sha256 });
-    this.#hashesChanged = true;
-    return { sha256, remembered: false };
   }
 
   /** The plugin's name for an integrity check, read without extracting anything. */
@@ -233,6 +248,16 @@ export class ArchiveSource {
       );
     return manifest.name;
   }
+}
+
+/**
+ * Whether a `.zip` entry that is not a plain file (a symlink, a FIFO, …) is
+ * to be inspected: anything that exists and is not a directory. The archive
+ * source refuses what is not a regular file.
+ */
+async function isArchiveFile(path: string): Promise<boolean> {
+  const stats = await statPath(path).catch(() => undefined);
+  return stats !== undefined && !stats.isDirectory();
 }
 
 const TRANSIENT = new Set<string>([ERROR_CODES.ARCHIVE_WRITE, ERROR_CODES.ARCHIVE_UNREADABLE]);
