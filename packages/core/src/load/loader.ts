@@ -2,7 +2,7 @@ import { realpath, realpathSync } from 'node:fs';
 import Module from 'node:module';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { LoadError, describeError } from '../errors.js';
+import { ERROR_CODES, LoadError, describeError } from '../errors.js';
 import { purgeCjsModules, purgeCjsModulesIn, requireCache } from './cjs-cache.js';
 import { buildFreshQuery, ensureFreshHooks } from './esm-hooks.js';
 import { getLoaderState } from './loader-state.js';
@@ -73,7 +73,7 @@ export async function loadModule(options: LoadModuleOptions): Promise<LoadedModu
   const label = options.label ?? dir;
   const failed = (cause: unknown): LoadError =>
     new LoadError(
-      'AUG_LOAD_IMPORT',
+      ERROR_CODES.LOAD_IMPORT,
       `Plugin "${label}": importing ${entryPath} failed: ${describeError(cause)}. ` +
         'Fix the error in the entry point or a module it imports, then reload.',
       { plugin: label, file: entryPath, cause },
@@ -103,7 +103,7 @@ export async function loadModule(options: LoadModuleOptions): Promise<LoadedModu
     timeoutMs,
     () =>
       new LoadError(
-        'AUG_LOAD_TIMEOUT',
+        ERROR_CODES.LOAD_TIMEOUT,
         `Plugin "${label}": the top-level code of ${entryPath} did not settle within ${timeoutMs} ms. ` +
           'Move long-running work (servers, connections, prompts) out of module scope into a ' +
           'function the host calls, or raise the load timeout.',

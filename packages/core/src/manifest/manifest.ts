@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { describeError, isAugmentError, ManifestError } from '../errors.js';
+import { ERROR_CODES, describeError, isAugmentError, ManifestError } from '../errors.js';
 import { findJsonErrorPosition } from './json-error.js';
 import { fastManifest } from './fast.js';
 import { realPath, statPath } from '../util/fs.js';
@@ -69,7 +69,7 @@ export function validateManifest(json: unknown, file?: string): Manifest {
   const count = issues.length === 1 ? 'a problem' : `${issues.length} problems`;
   const fix = `Fix ${issues.length === 1 ? 'it' : 'them'} and try again (editors can check the file against @augment/core/plugin.manifest.schema.json).`;
   const message = `${where} has ${count}:\n${lines}\n${fix}`;
-  const error = new ManifestError('AUG_MANIFEST_INVALID', message, { plugin, file });
+  const error = new ManifestError(ERROR_CODES.MANIFEST_INVALID, message, { plugin, file });
   throw Object.assign(error, { issues: Object.freeze(issues) });
 }
 
@@ -80,7 +80,7 @@ export function validateManifest(json: unknown, file?: string): Manifest {
  * @returns each problem with its JSON path, or `[]` for any other value
  */
 export function getManifestIssues(error: unknown): readonly ManifestValidationIssue[] {
-  if (!isAugmentError(error) || error.code !== 'AUG_MANIFEST_INVALID') return [];
+  if (!isAugmentError(error) || error.code !== ERROR_CODES.MANIFEST_INVALID) return [];
   const issues: unknown = Reflect.get(error, 'issues');
   return Array.isArray(issues) ? (issues as ManifestValidationIssue[]) : [];
 }
@@ -102,7 +102,7 @@ export function parseManifest(text: string, file?: string): Manifest {
     const position = findJsonErrorPosition(json, describeError(error));
     const at = position === undefined ? '' : ` at line ${position.line}, column ${position.column}`;
     throw new ManifestError(
-      'AUG_MANIFEST_PARSE',
+      ERROR_CODES.MANIFEST_PARSE,
       `${file ?? MANIFEST_FILE} is not valid JSON${at}: ${describeError(error)}. Fix the JSON syntax (double-quoted keys and strings, no comments or trailing commas).`,
       { file, cause: error },
     );
@@ -152,7 +152,7 @@ function unreadable(file: string, error: unknown): ManifestError {
       : errorCode(error) === 'ENOENT'
         ? `${file} is missing. Add a ${MANIFEST_FILE} with "name", "version" and "entryPoint" to the plugin directory.`
         : `${file} could not be read: ${describeError(error)}. Check that it is a readable file.`;
-  return new ManifestError('AUG_MANIFEST_UNREADABLE', message, { file, cause: error });
+  return new ManifestError(ERROR_CODES.MANIFEST_UNREADABLE, message, { file, cause: error });
 }
 
 /**
@@ -185,7 +185,7 @@ export async function checkEntryFile(
   const safe = typeof entryPoint === 'string' && isSafeRelativePath(entryPoint);
   const entry = safe ? resolve(dir, entryPoint) : JSON.stringify(entryPoint);
   const fail = (
-    code: 'AUG_ENTRY_MISSING' | 'AUG_ENTRY_OUTSIDE',
+    code: typeof ERROR_CODES.ENTRY_MISSING | typeof ERROR_CODES.ENTRY_OUTSIDE,
     problem: string,
     cause?: unknown,
   ) =>
@@ -196,7 +196,7 @@ export async function checkEntryFile(
     });
   if (!safe) {
     throw fail(
-      'AUG_ENTRY_OUTSIDE',
+      ERROR_CODES.ENTRY_OUTSIDE,
       `is not a relative path inside the plugin directory. Fix "entryPoint" in ${manifestFile}.`,
     );
   }
@@ -210,19 +210,24 @@ export async function checkEntryFile(
       errorCode(error) === 'ENOENT'
         ? 'does not exist'
         : `cannot be resolved (${describeError(error)})`;
-    throw fail('AUG_ENTRY_MISSING', `${problem}. ${fix}`, error);
+    throw fail(ERROR_CODES.ENTRY_MISSING, `${problem}. ${fix}`, error);
   }
   if (!isInside(realRoot, realEntry)) {
     throw fail(
-      'AUG_ENTRY_OUTSIDE',
+      ERROR_CODES.ENTRY_OUTSIDE,
       `resolves to ${realEntry}, outside the plugin directory ${realRoot}. Keep the entry file inside the plugin (no symlink leading out) and fix "entryPoint" in ${manifestFile}.`,
     );
   }
   const stats = await statPath(realEntry).catch((error: unknown) => {
-    throw fail('AUG_ENTRY_MISSING', `cannot be read (${describeError(error)}). ${fix}`, error);
+    throw fail(
+      ERROR_CODES.ENTRY_MISSING,
+      `cannot be read (${describeError(error)}). ${fix}`,
+      error,
+    );
   });
   // a FIFO or a device would block the import (or never end): never hand one to Node
-  if (!stats.isFile()) throw fail('AUG_ENTRY_MISSING', `${notRegular(stats).message}. ${fix}`);
+  if (!stats.isFile())
+    throw fail(ERROR_CODES.ENTRY_MISSING, `${notRegular(stats).message}. ${fix}`);
   return realEntry;
 }
 
