@@ -1,3 +1,4 @@
+import type { FailureStage } from './types.js';
 import { describeValue } from './util/describe.js';
 import { markOwnError } from './util/own-errors.js';
 
@@ -68,6 +69,61 @@ export const ERROR_CODES = {
 
 /** One of the stable `AUG_…` codes listed in {@link ERROR_CODES}. */
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
+
+/**
+ * The stage a failure with each code is reported at: the one place that maps
+ * a code to its {@link FailureStage}. `undefined` marks a code that is never
+ * a plugin failure: it is thrown to the host (`AUG_OPTIONS_INVALID`,
+ * `AUG_HOST_CLOSED`) or emitted as `watch:error` (`AUG_WATCH_FAILED`).
+ * A timeout is the `timeout` stage wherever it happened.
+ */
+export const ERROR_STAGES: { readonly [C in ErrorCode]: FailureStage | undefined } = Object.freeze({
+  AUG_OPTIONS_INVALID: undefined,
+  AUG_FOLDER_MISSING: 'folder',
+  AUG_FOLDER_UNREADABLE: 'folder',
+  AUG_MANIFEST_UNREADABLE: 'manifest',
+  AUG_MANIFEST_PARSE: 'manifest',
+  AUG_MANIFEST_INVALID: 'manifest',
+  AUG_ENTRY_MISSING: 'manifest',
+  AUG_ENTRY_OUTSIDE: 'manifest',
+  AUG_ENGINES_MISMATCH: 'engines',
+  AUG_CONFLICT_DUPLICATE: 'conflict',
+  AUG_LOAD_IMPORT: 'import',
+  AUG_LOAD_TIMEOUT: 'timeout',
+  AUG_LOAD_HOOK: 'load',
+  AUG_UNLOAD_HOOK: 'unload',
+  AUG_VALIDATE_REJECTED: 'validate',
+  AUG_VALIDATE_META: 'validate',
+  AUG_VALIDATE_THREW: 'validate',
+  AUG_HOST_CLOSED: undefined,
+  AUG_WATCH_FAILED: undefined,
+  AUG_ARCHIVE_INVALID: 'extract',
+  AUG_ARCHIVE_UNREADABLE: 'extract',
+  AUG_ARCHIVE_UNSAFE_NAME: 'extract',
+  AUG_ARCHIVE_COLLISION: 'extract',
+  AUG_ARCHIVE_UNSUPPORTED_ENTRY: 'extract',
+  AUG_ARCHIVE_LIMIT: 'extract',
+  AUG_ARCHIVE_CORRUPT_DATA: 'extract',
+  AUG_ARCHIVE_NO_MANIFEST: 'manifest',
+  AUG_ARCHIVE_WRITE: 'extract',
+  AUG_ARCHIVE_INTEGRITY: 'extract',
+});
+
+/**
+ * The stage to report an error at: its code's stage in {@link ERROR_STAGES},
+ * or, when it surfaced during a known `step` of loading, that step (a host
+ * hook may throw any `AugmentError`), except a timeout, which is the
+ * `timeout` stage wherever it happened.
+ *
+ * @param code - the error's code
+ * @param step - the loading step it surfaced in, when there is one
+ */
+export function stageOf(code: ErrorCode, step: FailureStage): FailureStage;
+export function stageOf(code: ErrorCode): FailureStage | undefined;
+export function stageOf(code: ErrorCode, step?: FailureStage): FailureStage | undefined {
+  const stage = ERROR_STAGES[code];
+  return step === undefined || stage === 'timeout' ? stage : step;
+}
 
 const BRAND = Symbol.for('augment.error');
 

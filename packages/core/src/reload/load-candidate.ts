@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import semverSatisfies from 'semver/functions/satisfies.js';
 import type { PluginCandidate } from '../sources/source.js';
-import { AugmentError, ERROR_CODES, LoadError, describeError } from '../errors.js';
+import { AugmentError, ERROR_CODES, LoadError, describeError, stageOf } from '../errors.js';
 import { detectFormat } from '../load/format.js';
 import {
   entryFromWalk,
@@ -159,7 +159,7 @@ export async function loadCandidate<T, M>(
   } catch (error) {
     // `error` may be anything a plugin threw: only total operations on it
     if (isStageError(error)) {
-      const stage = error.error.code === ERROR_CODES.LOAD_TIMEOUT ? 'timeout' : error.stage;
+      const stage = stageOf(error.error.code, error.stage);
       return { failure: toFailure(source, name, stage, error.error) };
     }
     const wrapped = new LoadError(

@@ -8,6 +8,7 @@ import type { PluginCandidate, PluginSource, SourceScan } from '../source.js';
 import {
   AugmentError,
   ERROR_CODES,
+  ERROR_STAGES,
   describeError,
   isAugmentError,
   ArchiveError,
@@ -275,10 +276,7 @@ function refused(source: string, fingerprint: string, error: AugmentError): Plug
     ...base(source, source, fingerprint),
     manifest: undefined,
     error,
-    errorStage:
-      error.code === ERROR_CODES.ARCHIVE_NO_MANIFEST || error.code.startsWith('AUG_MANIFEST')
-        ? 'manifest'
-        : 'extract',
+    errorStage: ERROR_STAGES[error.code] === 'manifest' ? 'manifest' : 'extract',
   };
 }
 
