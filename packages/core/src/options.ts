@@ -5,6 +5,7 @@ import { defaultCacheDir } from './sources/archive/cache-dir.js';
 import { ERROR_CODES, OptionsError } from './errors.js';
 import { parseDigest, type IntegrityOption } from './sources/archive/integrity.js';
 import type { Logger, Manifest, PluginEntry, PluginMeta, Validator } from './types.js';
+import { MAX_TIMER_MS } from './util/timeout.js';
 
 /**
  * Options of {@link PluginHost}. Only `folder` is required.
@@ -213,9 +214,6 @@ function optionalCheck(
   const value = options[key];
   if (value !== undefined && !ok(value)) throw invalid(key, expected, value);
 }
-
-/** The longest delay a Node timer supports (about 24.8 days). */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 const LIMIT_KEYS = new Set(['maxEntries', 'maxBytes', 'maxRatio']);
 

@@ -6,7 +6,7 @@ import { ERROR_CODES, LoadError, describeError } from '../errors.js';
 import { purgeCjsModules, purgeCjsModulesIn, requireCache } from './cjs-cache.js';
 import { buildFreshQuery, ensureFreshHooks } from './esm-hooks.js';
 import { getLoaderState } from './loader-state.js';
-import { withTimeout } from '../util/timeout.js';
+import { withLoadTimeout } from '../util/timeout.js';
 import type { ModuleFormat } from '../types.js';
 
 /** What {@link loadModule} needs to import one plugin's entry point. */
@@ -98,17 +98,17 @@ export async function loadModule(options: LoadModuleOptions): Promise<LoadedModu
     .catch((cause: unknown) => {
       throw failed(cause);
     });
-  return withTimeout(
+  return withLoadTimeout(
     work,
     timeoutMs,
-    () =>
-      new LoadError(
-        ERROR_CODES.LOAD_TIMEOUT,
-        `Plugin "${label}": the top-level code of ${entryPath} did not settle within ${timeoutMs} ms. ` +
-          'Move long-running work (servers, connections, prompts) out of module scope into a ' +
-          'function the host calls, or raise the load timeout.',
-        { plugin: label, file: entryPath },
-      ),
+    {
+      plugin: label,
+      what: `the top-level code of ${entryPath}`,
+      fix:
+        'Move long-running work (servers, connections, prompts) out of module scope into a ' +
+        'function the host calls, or raise loadTimeoutMs.',
+      file: entryPath,
+    },
     onLate &&
       ((outcome) => {
         onLate(

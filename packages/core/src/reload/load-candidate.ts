@@ -13,7 +13,7 @@ import { debug } from '../util/log.js';
 import { isRegularFile } from '../util/fs.js';
 import { isOwnError } from '../util/own-errors.js';
 import { enableSourceMaps } from '../load/source-maps.js';
-import { withTimeout } from '../util/timeout.js';
+import { withLoadTimeout } from '../util/timeout.js';
 import { loadModulePaced } from '../load/paced-load.js';
 import { MANIFEST_FILE, checkEntryFile } from '../manifest/manifest.js';
 import type { ResolvedPluginHostOptions } from '../options.js';
@@ -140,10 +140,13 @@ export async function loadCandidate<T, M>(
     if (options.onLoad !== undefined) {
       const onLoad = options.onLoad;
       await atStage('load', () =>
-        withTimeout(
+        withLoadTimeout(
           Promise.resolve().then(() => onLoad(entry)),
           options.loadTimeoutMs,
-          () => timeoutError(name, 'onLoad', options.loadTimeoutMs),
+          {
+            plugin: name,
+            what: 'onLoad',
+          },
         ).catch((error: unknown) => {
           throw isOwnError(error)
             ? error
@@ -193,14 +196,6 @@ async function atStage<R>(stage: FailureStage, work: () => Promise<R>): Promise<
   }
 }
 
-function timeoutError(name: string, what: string, ms: number): AugmentError {
-  return new LoadError(
-    ERROR_CODES.LOAD_TIMEOUT,
-    `Plugin "${name}": ${what} did not settle within ${ms} ms (loadTimeoutMs). Make it finish faster, or raise loadTimeoutMs.`,
-    { plugin: name },
-  );
-}
-
 async function validateWith<V>(
   validator: Parameters<typeof runValidator<V>>[0],
   value: unknown,
@@ -230,9 +225,10 @@ async function validateWith<V>(
   const outcome =
     answer instanceof Promise
       ? await atStage('validate', () =>
-          withTimeout(answer, options.loadTimeoutMs, () =>
-            timeoutError(how.name, 'the validator', options.loadTimeoutMs),
-          ).catch((error: unknown) => {
+          withLoadTimeout(answer, options.loadTimeoutMs, {
+            plugin: how.name,
+            what: 'the validator',
+          }).catch((error: unknown) => {
             throw threw(error);
           }),
         )

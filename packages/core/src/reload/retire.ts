@@ -1,7 +1,7 @@
 import { ERROR_CODES, LoadError, describeError } from '../errors.js';
 import type { UnloadReason } from '../events.js';
 import { toFailure } from './failures.js';
-import { withTimeout } from '../util/timeout.js';
+import { withLoadTimeout } from '../util/timeout.js';
 import { releaseModules } from '../load/loader.js';
 import type { ResolvedPluginHostOptions } from '../options.js';
 import type { PluginEntry, PluginFailure } from '../types.js';
@@ -31,15 +31,14 @@ export async function retireEntries<T, M>(
     retired.map(async ({ entry }) => {
       if (onUnload !== undefined) {
         try {
-          await withTimeout(
+          await withLoadTimeout(
             Promise.resolve().then(() => onUnload(entry)),
             loadTimeoutMs,
-            () =>
-              new LoadError(
-                ERROR_CODES.LOAD_TIMEOUT,
-                `Plugin "${entry.manifest.name}": onUnload did not settle within ${loadTimeoutMs} ms (loadTimeoutMs). Make disposal finish faster, or raise loadTimeoutMs.`,
-                { plugin: entry.manifest.name },
-              ),
+            {
+              plugin: entry.manifest.name,
+              what: 'onUnload',
+              fix: 'Make disposal finish faster, or raise loadTimeoutMs.',
+            },
           );
         } catch (error) {
           failures.push(

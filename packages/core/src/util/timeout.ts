@@ -1,5 +1,7 @@
-/** The longest delay `setTimeout` accepts; beyond it, it warns and fires at once. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
+import { ERROR_CODES, LoadError } from '../errors.js';
+
+/** The longest delay `setTimeout` accepts (about 24.8 days); beyond it, it warns and fires at once. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * Settles like `work`, or rejects with `onTimeout()` when `work` has not
@@ -52,4 +54,50 @@ export function withTimeout<T>(
     },
   );
   return Promise.race([work, expiry]);
+}
+
+/** The phase of plugin work that a `loadTimeoutMs` limit bounds, for its one timeout error. */
+export interface TimedPhase {
+  /** The plugin the work is for (its name, or its directory or archive when unnamed). */
+  readonly plugin: string;
+  /** What did not settle: `onLoad`, `onUnload`, `the validator`, `the top-level code of <file>`. */
+  readonly what: string;
+  /** What to do about it, a sentence. @default 'Make it finish faster, or raise loadTimeoutMs.' */
+  readonly fix?: string | undefined;
+  /** The file the work runs, when there is one. */
+  readonly file?: string | undefined;
+}
+
+/**
+ * The one `AUG_LOAD_TIMEOUT` error, whatever the phase.
+ *
+ * @param phase - what timed out, for whom
+ * @param ms - the limit that was reached
+ */
+export function loadTimeoutError(phase: TimedPhase, ms: number): LoadError {
+  const fix = phase.fix ?? 'Make it finish faster, or raise loadTimeoutMs.';
+  return new LoadError(
+    ERROR_CODES.LOAD_TIMEOUT,
+    `Plugin "${phase.plugin}": ${phase.what} did not settle within ${ms} ms (loadTimeoutMs). ${fix}`,
+    { plugin: phase.plugin, file: phase.file },
+  );
+}
+
+/**
+ * Bounds one phase of plugin work (import, validation, `onLoad`, `onUnload`,
+ * an integrity function) by `loadTimeoutMs`: {@link withTimeout} rejecting
+ * with {@link loadTimeoutError}.
+ *
+ * @param work - the promise to wait for
+ * @param ms - `loadTimeoutMs`; `0` means no limit
+ * @param phase - what the work is, for the error
+ * @param onLate - receives the outcome of `work` if it settles after the timeout
+ */
+export function withLoadTimeout<T>(
+  work: Promise<T>,
+  ms: number,
+  phase: TimedPhase,
+  onLate?: (outcome: PromiseSettledResult<T>) => void,
+): Promise<T> {
+  return withTimeout(work, ms, () => loadTimeoutError(phase, ms), onLate);
 }

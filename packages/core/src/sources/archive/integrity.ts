@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import { ERROR_CODES, ArchiveError, describeError } from '../../errors.js';
-import { withTimeout } from '../../util/timeout.js';
+import { withLoadTimeout } from '../../util/timeout.js';
 
 /** What an integrity function is asked about one archive. */
 export interface ArchiveIntegrityInfo {
@@ -66,14 +66,14 @@ export async function checkIntegrity(
   if (typeof integrity === 'function') {
     let accepted: boolean;
     try {
-      accepted = await withTimeout(
+      accepted = await withLoadTimeout(
         Promise.resolve().then(() => integrity({ ...info, name: info.name ?? '' })),
         timeoutMs,
-        () => new Error(`it did not answer within ${String(timeoutMs)} ms (loadTimeoutMs)`),
+        { plugin: info.name ?? fileName, what: 'the integrity function', file: info.file },
       );
     } catch (error) {
       throw fail(
-        `the host's integrity function failed: ${describeError(error)}`,
+        `the host's integrity function failed: ${describeError(error).replace(/\.$/u, '')}`,
         'Fix the integrity function; the archive is retried when its bytes change or the host restarts.',
         error,
       );
