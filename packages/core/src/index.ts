@@ -1,5 +1,10 @@
 export { PluginHost } from './host.js';
-export type { PluginHostOptions, ResolvedPluginHostOptions } from './options.js';
+export type {
+  HostOptionKey,
+  PluginHostOptions,
+  ResolvedOptionValues,
+  ResolvedPluginHostOptions,
+} from './options.js';
 export { resolveHostOptions } from './options.js';
 export type { PluginHostEvents, ReloadReason, UnloadReason } from './events.js';
 export type {

@@ -1,11 +1,14 @@
 import { resolve } from 'node:path';
-import semverValid from 'semver/functions/valid.js';
-import { DEFAULT_ARCHIVE_LIMITS, type ArchiveLimits } from './archive/archive.js';
-import { defaultCacheDir } from './sources/archive/cache-dir.js';
+import type { ArchiveLimits } from './archive/limits.js';
 import { ERROR_CODES, OptionsError } from './errors.js';
-import { parseDigest, type IntegrityOption } from './sources/archive/integrity.js';
+import {
+  HOST_OPTIONS,
+  type AnyOptionRule,
+  type HostOptionKey,
+  type ResolvedOptionValues,
+} from './options/table.js';
+import type { IntegrityOption } from './sources/archive/integrity.js';
 import type { Logger, Manifest, PluginEntry, PluginMeta, Validator } from './types.js';
-import { MAX_TIMER_MS } from './util/timeout.js';
 
 /**
  * Options of {@link PluginHost}. Only `folder` is required.
@@ -113,76 +116,20 @@ export interface PluginHostOptions<T = unknown, M = PluginMeta> {
   onUnload?: ((entry: PluginEntry<T, M>) => void | Promise<void>) | undefined;
 }
 
-/** {@link PluginHostOptions} with every default applied. */
-export interface ResolvedPluginHostOptions<T = unknown, M = PluginMeta> {
-  /** Absolute path of the plugin folder. */
-  readonly folder: string;
-  /** See {@link PluginHostOptions.validator}. */
-  readonly validator: Validator<T> | undefined;
-  /** See {@link PluginHostOptions.metaValidator}. */
-  readonly metaValidator: Validator<M> | undefined;
-  /** See {@link PluginHostOptions.hostVersion}. */
-  readonly hostVersion: string | undefined;
-  /** See {@link PluginHostOptions.ignore}. */
-  readonly ignore: (manifest: Manifest) => boolean;
-  /** See {@link PluginHostOptions.logger}. */
-  readonly logger: Logger | false;
-  /** See {@link PluginHostOptions.loadTimeoutMs}. */
-  readonly loadTimeoutMs: number;
-  /** See {@link PluginHostOptions.watch}. */
-  readonly watch: boolean;
-  /** See {@link PluginHostOptions.watchDebounceMs}. */
-  readonly watchDebounceMs: number;
-  /** See {@link PluginHostOptions.cacheDir}; absolute. */
-  readonly cacheDir: string;
-  /** See {@link PluginHostOptions.integrity}. */
-  readonly integrity: IntegrityOption | undefined;
-  /** See {@link PluginHostOptions.requireIntegrity}. */
-  readonly requireIntegrity: boolean;
-  /** See {@link PluginHostOptions.limits}; complete. */
-  readonly limits: Readonly<ArchiveLimits>;
-  /** See {@link PluginHostOptions.sourceMaps}. */
-  readonly sourceMaps: boolean | 'auto';
-  /** See {@link PluginHostOptions.onLoad}. */
-  readonly onLoad: ((entry: PluginEntry<T, M>) => void | Promise<void>) | undefined;
-  /** See {@link PluginHostOptions.onUnload}. */
-  readonly onUnload: ((entry: PluginEntry<T, M>) => void | Promise<void>) | undefined;
-}
+/**
+ * {@link PluginHostOptions} with every default applied: each option as given,
+ * except those {@link ResolvedOptionValues} lists, which have their default
+ * applied or their form normalised.
+ */
+export type ResolvedPluginHostOptions<T = unknown, M = PluginMeta> = {
+  readonly [K in HostOptionKey]: K extends keyof ResolvedOptionValues
+    ? ResolvedOptionValues[K]
+    : PluginHostOptions<T, M>[K];
+};
 
-const DEFAULTS = Object.freeze({
-  loadTimeoutMs: 10_000,
-  watch: false,
-  watchDebounceMs: 100,
-});
+export type { HostOptionKey, ResolvedOptionValues } from './options/table.js';
 
-/** console's warn and error: failures are shown, routine info and debug lines are not. */
-const DEFAULT_LOGGER: Logger = Object.freeze({
-  warn: (message: string, ...rest: unknown[]) => {
-    console.warn(message, ...rest);
-  },
-  error: (message: string, ...rest: unknown[]) => {
-    console.error(message, ...rest);
-  },
-});
-
-const KNOWN_KEYS = new Set([
-  'folder',
-  'validator',
-  'metaValidator',
-  'hostVersion',
-  'ignore',
-  'logger',
-  'loadTimeoutMs',
-  'watch',
-  'watchDebounceMs',
-  'onLoad',
-  'onUnload',
-  'cacheDir',
-  'integrity',
-  'requireIntegrity',
-  'limits',
-  'sourceMaps',
-]);
+const KNOWN_KEYS = Object.keys(HOST_OPTIONS) as HostOptionKey[];
 
 function invalid(key: string, expected: string, value: unknown): OptionsError {
   const shown = typeof value === 'string' ? JSON.stringify(value) : typeof value;
@@ -190,48 +137,6 @@ function invalid(key: string, expected: string, value: unknown): OptionsError {
     ERROR_CODES.OPTIONS_INVALID,
     `PluginHost option "${key}" must be ${expected}, got ${shown}. Fix the options passed to new PluginHost().`,
   );
-}
-
-function isValidator(value: unknown): boolean {
-  if (typeof value === 'function') return true;
-  if (typeof value !== 'object' || value === null) return false;
-  const standard = (value as { '~standard'?: { validate?: unknown } })['~standard'];
-  return typeof standard?.validate === 'function';
-}
-
-function isLogger(value: unknown): value is Logger {
-  if (typeof value !== 'object' || value === null) return false;
-  const logger = value as Record<string, unknown>;
-  return typeof logger.warn === 'function' && typeof logger.error === 'function';
-}
-
-function optionalCheck(
-  options: Record<string, unknown>,
-  key: string,
-  expected: string,
-  ok: (value: unknown) => boolean,
-): void {
-  const value = options[key];
-  if (value !== undefined && !ok(value)) throw invalid(key, expected, value);
-}
-
-const LIMIT_KEYS = new Set(['maxEntries', 'maxBytes', 'maxRatio']);
-
-function isLimits(value: unknown): boolean {
-  if (typeof value !== 'object' || value === null) return false;
-  return Object.entries(value).every(
-    ([key, n]) => LIMIT_KEYS.has(key) && typeof n === 'number' && Number.isFinite(n) && n > 0,
-  );
-}
-
-const isDuration = (value: unknown): boolean =>
-  typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= MAX_TIMER_MS;
-
-function toIgnore(ignore: PluginHostOptions['ignore']): (manifest: Manifest) => boolean {
-  if (ignore === undefined) return () => false;
-  if (typeof ignore === 'function') return ignore;
-  const names = new Set(ignore);
-  return (manifest) => names.has(manifest.name);
 }
 
 /**
@@ -249,100 +154,26 @@ export function resolveHostOptions<T, M>(
   }
   const record = options as unknown as Record<string, unknown>;
   for (const key of Object.keys(record)) {
-    if (!KNOWN_KEYS.has(key)) {
+    if (!Object.hasOwn(HOST_OPTIONS, key)) {
       throw new OptionsError(
         ERROR_CODES.OPTIONS_INVALID,
-        `Unknown PluginHost option "${key}". Known options: ${[...KNOWN_KEYS].join(', ')}.`,
+        `Unknown PluginHost option "${key}". Known options: ${KNOWN_KEYS.join(', ')}.`,
       );
     }
   }
-  if (typeof options.folder !== 'string' || options.folder === '') {
-    throw invalid('folder', 'a non-empty path string', options.folder);
+  for (const key of KNOWN_KEYS) {
+    const { expected, check, required }: AnyOptionRule = HOST_OPTIONS[key];
+    const value = record[key];
+    if ((required === true || value !== undefined) && !check(value)) {
+      throw invalid(key, expected, value);
+    }
   }
-  optionalCheck(record, 'validator', 'a type guard function or a Standard Schema', isValidator);
-  optionalCheck(record, 'metaValidator', 'a type guard function or a Standard Schema', isValidator);
-  optionalCheck(
-    record,
-    'hostVersion',
-    'a semantic version like "1.4.0"',
-    (v) => typeof v === 'string' && semverValid(v) !== null,
-  );
-  optionalCheck(
-    record,
-    'ignore',
-    'an array of plugin names or a predicate function',
-    (v) => typeof v === 'function' || (Array.isArray(v) && v.every((n) => typeof n === 'string')),
-  );
-  optionalCheck(
-    record,
-    'logger',
-    'false or an object with warn() and error()',
-    (v) => v === false || isLogger(v),
-  );
-  optionalCheck(
-    record,
-    'loadTimeoutMs',
-    'a number of milliseconds from 0 to 2147483647',
-    isDuration,
-  );
-  optionalCheck(record, 'watch', 'a boolean', (v) => typeof v === 'boolean');
-  optionalCheck(
-    record,
-    'watchDebounceMs',
-    'a number of milliseconds from 0 to 2147483647',
-    isDuration,
-  );
-  optionalCheck(
-    record,
-    'cacheDir',
-    'a non-empty path string',
-    (v) => typeof v === 'string' && v !== '',
-  );
-  optionalCheck(
-    record,
-    'integrity',
-    'an object mapping archive or plugin names to SHA-256 digests (hex, a sha256sum line or sha256-<base64>), or a function',
-    (v) =>
-      typeof v === 'function' ||
-      (typeof v === 'object' &&
-        v !== null &&
-        Object.values(v).every((d) => typeof d === 'string' && parseDigest(d) !== undefined)),
-  );
-  optionalCheck(record, 'requireIntegrity', 'a boolean', (v) => typeof v === 'boolean');
-  optionalCheck(
-    record,
-    'limits',
-    'an object { maxEntries?, maxBytes?, maxRatio? } of positive numbers',
-    isLimits,
-  );
-  optionalCheck(
-    record,
-    'sourceMaps',
-    "true, false or 'auto'",
-    (v) => typeof v === 'boolean' || v === 'auto',
-  );
-  optionalCheck(record, 'onLoad', 'a function', (v) => typeof v === 'function');
-  optionalCheck(record, 'onUnload', 'a function', (v) => typeof v === 'function');
-
-  return Object.freeze({
-    folder: resolve(options.folder),
-    validator: options.validator,
-    metaValidator: options.metaValidator,
-    hostVersion: options.hostVersion,
-    ignore: toIgnore(options.ignore),
-    logger: options.logger ?? DEFAULT_LOGGER,
-    loadTimeoutMs: options.loadTimeoutMs ?? DEFAULTS.loadTimeoutMs,
-    watch: options.watch ?? DEFAULTS.watch,
-    watchDebounceMs: options.watchDebounceMs ?? DEFAULTS.watchDebounceMs,
-    cacheDir:
-      options.cacheDir === undefined
-        ? defaultCacheDir(resolve(options.folder))
-        : resolve(options.cacheDir),
-    integrity: options.integrity,
-    requireIntegrity: options.requireIntegrity ?? false,
-    limits: Object.freeze({ ...DEFAULT_ARCHIVE_LIMITS, ...options.limits }),
-    sourceMaps: options.sourceMaps ?? 'auto',
-    onLoad: options.onLoad,
-    onUnload: options.onUnload,
-  });
+  const folder = resolve(options.folder);
+  const resolved: Record<string, unknown> = {};
+  for (const key of KNOWN_KEYS) {
+    const rule: AnyOptionRule = HOST_OPTIONS[key];
+    resolved[key] =
+      rule.resolve === undefined ? record[key] : rule.resolve(record[key] as never, folder);
+  }
+  return Object.freeze(resolved) as ResolvedPluginHostOptions<T, M>;
 }

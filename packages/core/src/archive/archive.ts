@@ -6,6 +6,7 @@ import { readSmall } from './zip-data.js';
 import { writeEntries } from './zip-extract.js';
 import { checkLayout } from './zip-layout.js';
 import { MANIFEST, findManifestRoot } from './zip-root.js';
+import type { ArchiveLimits } from './limits.js';
 import {
   openArchive,
   readCentralDirectory,
@@ -15,31 +16,7 @@ import {
 
 export { hashFile } from './hash.js';
 
-/** Limits that keep a hostile archive from exhausting disk or memory. */
-export interface ArchiveLimits {
-  /**
-   * Most entries (files and directories) an archive may hold.
-   * @default 10_000
-   */
-  maxEntries: number;
-  /**
-   * Most bytes all entries may inflate to, together.
-   * @default 268_435_456 (256 MiB)
-   */
-  maxBytes: number;
-  /**
-   * Highest uncompressed/compressed ratio of an entry larger than 1 MiB.
-   * @default 100
-   */
-  maxRatio: number;
-}
-
-/** The limits a host uses unless it passes its own. */
-export const DEFAULT_ARCHIVE_LIMITS: Readonly<ArchiveLimits> = Object.freeze({
-  maxEntries: 10_000,
-  maxBytes: 256 * 1024 * 1024,
-  maxRatio: 100,
-});
+export { DEFAULT_ARCHIVE_LIMITS, type ArchiveLimits } from './limits.js';
 
 /** One entry of a checked archive. */
 export interface ArchiveEntryInfo {
