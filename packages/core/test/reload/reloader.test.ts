@@ -2,51 +2,39 @@
 // predicate or a plugin fails, and reports a standing failure once.
 import { chmod, rename, rm, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, expect, it } from 'vitest';
-import { PluginHost, type PluginFailure, type PluginHostOptions } from '../../src/index.js';
-import { makeTempDir, removeDir, writeFiles } from '../helpers/fixtures.js';
+import { expect, it } from 'vitest';
+import { type PluginFailure } from '../../src/index.js';
+import { writeFiles } from '../helpers/fixtures.js';
+import { useTempHosts } from '../helpers/temp-hosts.js';
 import { cjsPlugin, esmPlugin, inFolder } from '../helpers/plugins.js';
 
-let root: string;
-const hosts: PluginHost[] = [];
-beforeEach(async () => {
-  root = await makeTempDir('review');
-});
-afterEach(async () => {
-  await Promise.all(hosts.splice(0).map((h) => h.close()));
-  await chmod(root, 0o755).catch(() => undefined);
-  await removeDir(root);
-});
-function makeHost(options: Partial<PluginHostOptions> = {}): PluginHost {
-  const host = new PluginHost({ folder: join(root, 'plugins'), logger: false, ...options });
-  hosts.push(host);
-  return host;
-}
+const temp = useTempHosts('review');
+const { makeHost } = temp;
 
 it('removes the plugins of a folder that is gone, and loads them again when it returns', async () => {
-  await writeFiles(root, inFolder('plugins/a', esmPlugin('a')));
+  await writeFiles(temp.root, inFolder('plugins/a', esmPlugin('a')));
   const unloaded: string[] = [];
   const host = makeHost({ onUnload: (e) => void unloaded.push(e.manifest.name) });
   await host.reload();
-  await rename(join(root, 'plugins'), join(root, 'moved'));
-  await writeFiles(root, { plugins: 'not a directory right now' });
+  await rename(join(temp.root, 'plugins'), join(temp.root, 'moved'));
+  await writeFiles(temp.root, { plugins: 'not a directory right now' });
   const report = await host.reload();
   expect(report.failed.map((f) => f.code)).toEqual(['AUG_FOLDER_MISSING']);
   expect(report.removed).toEqual(['a']);
-  await rm(join(root, 'plugins'));
-  await rename(join(root, 'moved'), join(root, 'plugins'));
+  await rm(join(temp.root, 'plugins'));
+  await rename(join(temp.root, 'moved'), join(temp.root, 'plugins'));
   expect((await host.reload()).added).toEqual(['a']);
   expect(unloaded).toEqual(['a']);
 });
 
 it('keeps every plugin serving when the folder exists but cannot be listed', async () => {
-  await writeFiles(root, inFolder('real/a', esmPlugin('a')));
-  await symlink(join(root, 'real'), join(root, 'plugins'));
+  await writeFiles(temp.root, inFolder('real/a', esmPlugin('a')));
+  await symlink(join(temp.root, 'real'), join(temp.root, 'plugins'));
   const host = makeHost();
   await host.reload();
   // a symlink loop: the path exists, listing it fails with ELOOP
-  await rm(join(root, 'plugins'));
-  await symlink(join(root, 'plugins'), join(root, 'plugins'));
+  await rm(join(temp.root, 'plugins'));
+  await symlink(join(temp.root, 'plugins'), join(temp.root, 'plugins'));
   const report = await host.reload();
   expect(report.failed.map((f) => f.code)).toEqual(['AUG_FOLDER_UNREADABLE']);
   expect(report).toMatchObject({ kept: ['a'], removed: [] });
@@ -55,18 +43,18 @@ it('keeps every plugin serving when the folder exists but cannot be listed', asy
 
 it('keeps the last known good version when one plugin directory cannot be read', async () => {
   if (process.getuid?.() === 0) return; // root reads everything; covered by the unit test of reload
-  await writeFiles(root, inFolder('plugins/a', esmPlugin('a')));
+  await writeFiles(temp.root, inFolder('plugins/a', esmPlugin('a')));
   const host = makeHost();
   await host.reload();
-  await chmod(join(root, 'plugins/a'), 0o000);
+  await chmod(join(temp.root, 'plugins/a'), 0o000);
   const report = await host.reload();
-  await chmod(join(root, 'plugins/a'), 0o755);
+  await chmod(join(temp.root, 'plugins/a'), 0o755);
   expect(report.kept).toEqual(['a']);
   expect(host.get('a')).toBeDefined();
 });
 
 it('reports a throwing ignore predicate as a failure instead of rejecting reload()', async () => {
-  await writeFiles(root, {
+  await writeFiles(temp.root, {
     ...inFolder('plugins/a', esmPlugin('a')),
     ...inFolder('plugins/b', esmPlugin('b')),
   });
@@ -83,13 +71,13 @@ it('reports a throwing ignore predicate as a failure instead of rejecting reload
 
 it('does not purge a CommonJS plugin renamed in place (same directory, new name)', async () => {
   await writeFiles(
-    root,
+    temp.root,
     inFolder('plugins/p', cjsPlugin('old-name', `module.exports = { greet: () => 'v1' };`)),
   );
   const host = makeHost();
   await host.reload();
   await writeFiles(
-    root,
+    temp.root,
     inFolder('plugins/p', cjsPlugin('new-name', `module.exports = { greet: () => 'v2' };`)),
   );
   const report = await host.reload();
@@ -101,7 +89,7 @@ it('does not purge a CommonJS plugin renamed in place (same directory, new name)
 });
 
 it('logs and emits a standing failure once, not again at every scan', async () => {
-  await writeFiles(root, {
+  await writeFiles(temp.root, {
     ...inFolder('plugins/bad', esmPlugin('bad', `throw new Error('x')`)),
     ...inFolder('plugins/dup-a', esmPlugin('dup')),
     ...inFolder('plugins/dup-b', esmPlugin('dup')),
