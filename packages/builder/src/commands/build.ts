@@ -32,6 +32,14 @@ export function minifyOption(): Option {
   ).default(false);
 }
 
+/** `--no-typecheck`, shared by `build` and `watch`. */
+export function noTypecheckOption(): Option {
+  return new Option(
+    '--no-typecheck',
+    'skip the TypeScript type check (default: check when TypeScript is installed)',
+  );
+}
+
 /** `built my-plugin@1.0.0 → dist/index.js (esm) in 123 ms` */
 export function builtLine(output: Output, result: BuildResult, durationMs: number): string {
   const { name, version } = result.manifest;
@@ -92,10 +100,7 @@ export function buildCommand(): Command {
       '--out <file>',
       'where to write the archive, relative to the current folder (implies --zip; default: release.zip in the project folder)',
     )
-    .option(
-      '--no-typecheck',
-      'skip the TypeScript type check (default: check when TypeScript is installed)',
-    )
+    .addOption(noTypecheckOption())
     .addHelpText(
       'after',
       `

@@ -6,7 +6,14 @@ import type { Output } from '../output.js';
 import type { printError } from '../print-error.js';
 import { stripAnsi } from '../typecheck.js';
 import { requireProject } from '../find-project.js';
-import { TYPES_UNAVAILABLE, builtLine, formatOption, minifyOption, printProject } from './build.js';
+import {
+  TYPES_UNAVAILABLE,
+  builtLine,
+  formatOption,
+  minifyOption,
+  noTypecheckOption,
+  printProject,
+} from './build.js';
 
 /** The flags `augment watch` parses. */
 interface WatchFlags {
@@ -135,10 +142,7 @@ export function watchCommand(): Command {
     .argument('[dir]', 'the plugin project folder (default: the nearest one from here upwards)')
     .addOption(formatOption())
     .addOption(minifyOption())
-    .option(
-      '--no-typecheck',
-      'skip the TypeScript type check (default: check when TypeScript is installed)',
-    )
+    .addOption(noTypecheckOption())
     .addHelpText(
       'after',
       `
