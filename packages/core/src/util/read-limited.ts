@@ -122,20 +122,13 @@ export function closeFile(fd: number): Promise<void> {
 export function readLimitedSync(path: string, limit: number): string {
   const { fd, stats } = openRegularSync(path);
   try {
-    checkSize(stats.size, limit);
-    let buffer: Buffer = Buffer.allocUnsafe(Math.min(limit, stats.size) + 1);
-    let length = 0;
-    for (;;) {
-      if (length === buffer.length) {
-        if (length > limit) throw tooLarge(length, limit);
-        buffer = grow(buffer, limit);
-      }
-      const count = readSync(fd, buffer, length, buffer.length - length, null);
-      if (count === 0) break;
-      length += count;
+    const loop = readLoop(stats.size, limit);
+    let step = loop.next();
+    while (step.done !== true) {
+      const { buffer, offset } = step.value;
+      step = loop.next(readSync(fd, buffer, offset, buffer.length - offset, null));
     }
-    checkSize(length, limit);
-    return buffer.toString('utf8', 0, length);
+    return step.value;
   } finally {
     closeSync(fd);
   }
@@ -145,23 +138,41 @@ export function readLimitedSync(path: string, limit: number): string {
 export async function readLimited(path: string, limit: number): Promise<string> {
   const { fd, stats } = await openRegular(path);
   try {
-    checkSize(stats.size, limit);
-    let buffer: Buffer = Buffer.allocUnsafe(Math.min(limit, stats.size) + 1);
-    let length = 0;
-    for (;;) {
-      if (length === buffer.length) {
-        if (length > limit) throw tooLarge(length, limit);
-        buffer = grow(buffer, limit);
-      }
-      const count = await readInto(fd, buffer, length);
-      if (count === 0) break;
-      length += count;
+    const loop = readLoop(stats.size, limit);
+    let step = loop.next();
+    while (step.done !== true) {
+      const { buffer, offset } = step.value;
+      step = loop.next(await readInto(fd, buffer, offset));
     }
-    checkSize(length, limit);
-    return buffer.toString('utf8', 0, length);
+    return step.value;
   } finally {
     await closeFile(fd);
   }
+}
+
+/**
+ * The reading of both readers, without the I/O: yields where the next read
+ * goes and takes the number of bytes it read (0 at the end of the file);
+ * returns the text. Reads at most `limit + 1` bytes, whatever `size` claims.
+ */
+function* readLoop(
+  size: number,
+  limit: number,
+): Generator<{ buffer: Buffer; offset: number }, string, number> {
+  checkSize(size, limit);
+  let buffer: Buffer = Buffer.allocUnsafe(Math.min(limit, size) + 1);
+  let length = 0;
+  for (;;) {
+    if (length === buffer.length) {
+      if (length > limit) throw tooLarge(length, limit);
+      buffer = grow(buffer, limit);
+    }
+    const count = yield { buffer, offset: length };
+    if (count === 0) break;
+    length += count;
+  }
+  checkSize(length, limit);
+  return buffer.toString('utf8', 0, length);
 }
 
 function readInto(fd: number, buffer: Buffer, offset: number): Promise<number> {
