@@ -51,5 +51,5 @@ export {
   readArchiveManifest,
 } from './archive/archive.js';
 export type { ArchiveEntryInfo, ArchiveLimits, ArchiveListing } from './archive/archive.js';
-export { parseDigest } from './sources/archive/integrity.js';
+export { parseDigest } from './util/digest.js';
 export type { ArchiveIntegrityInfo, IntegrityOption } from './sources/archive/integrity.js';

@@ -1,5 +1,5 @@
 import semverValid from 'semver/functions/valid.js';
-import { parseDigest } from '../sources/archive/integrity.js';
+import { parseDigest } from '../util/digest.js';
 import { MAX_TIMER_MS } from '../util/timeout.js';
 import type { Logger, Manifest } from '../types.js';
 

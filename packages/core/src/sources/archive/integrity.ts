@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import { ERROR_CODES, ArchiveError, describeError } from '../../errors.js';
+import { parseDigest } from '../../util/digest.js';
 import { withLoadTimeout } from '../../util/timeout.js';
 
 /** What an integrity function is asked about one archive. */
@@ -20,21 +21,6 @@ export interface ArchiveIntegrityInfo {
  */
 export type IntegrityOption =
   Readonly<Record<string, string>> | ((info: ArchiveIntegrityInfo) => boolean | Promise<boolean>);
-
-/**
- * Reads a pinned digest in any accepted form.
- *
- * @returns the SHA-256 as lower-case hex, or undefined when it is not one
- */
-export function parseDigest(pin: string): string | undefined {
-  const text = pin.trim();
-  if (text.startsWith('sha256-')) {
-    const bytes = Buffer.from(text.slice('sha256-'.length), 'base64');
-    return bytes.length === 32 ? bytes.toString('hex') : undefined;
-  }
-  const hex = text.split(/\s+/)[0]?.toLowerCase() ?? '';
-  return /^[0-9a-f]{64}$/.test(hex) ? hex : undefined;
-}
 
 /** Whether the plugin's name is needed (its manifest must be read first): a function, or pins not keyed by this file. */
 export function needsName(integrity: IntegrityOption | undefined, file: string): boolean {
