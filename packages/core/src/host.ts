@@ -132,7 +132,8 @@ export class PluginHost<T = unknown, M = PluginMeta> extends EventEmitter<Plugin
 
   /**
    * The failures that stand after the last scan: each plugin (or the folder)
-   * that could not be loaded, until its files change and it loads.
+   * that could not be loaded, until its files change and it loads, and each
+   * `onUnload` hook that failed when its plugin was unloaded (stage `unload`).
    */
   getFailures(): readonly PluginFailure[] {
     return this.#reloader.failures;
@@ -171,7 +172,9 @@ export class PluginHost<T = unknown, M = PluginMeta> extends EventEmitter<Plugin
 
   /**
    * Stops watching, waits for a running scan, and unloads every plugin
-   * (`onUnload` runs for each). Idempotent; afterwards `reload()` rejects.
+   * (`onUnload` runs for each). Removes this host's lease on the archive
+   * cache and keeps the extractions, so the next start reuses them.
+   * Idempotent; afterwards `reload()` rejects.
    */
   close(): Promise<void> {
     this.#closed ??= this.#close();
