@@ -17,6 +17,7 @@ import {
   buildZip,
   centralRecord,
   localRecord,
+  unicodePathField,
   expectRejected,
   type ZipEntrySpec,
 } from '../helpers/zip-writer.js';
@@ -233,13 +234,7 @@ describe('decodeEntryName', () => {
 describe('a Unicode Path extra field (Info-ZIP)', () => {
   it('names the extracted file', async () => {
     const raw = Buffer.from('qi ge fangjian.txt');
-    const unicode = Buffer.from('七个房间.txt');
-    const field = Buffer.alloc(9 + unicode.length);
-    field.writeUInt16LE(0x7075, 0);
-    field.writeUInt16LE(5 + unicode.length, 2);
-    field.writeUInt8(1, 4);
-    field.writeUInt32LE(crc32(raw), 5);
-    unicode.copy(field, 9);
+    const field = unicodePathField(raw, '七个房间.txt');
     const entry: ZipEntrySpec = { name: raw, flags: 0, extra: field, content: 'room' };
     const root = await makeTempDir('unicode-path');
     try {

@@ -1,11 +1,15 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ARCHIVE_LIMITS, extractArchive } from '../../src/archive/archive.js';
 import { CollisionIndex, findNameProblem } from '../../src/archive/zip-checks.js';
 import { makeTempDir, removeDir } from '../helpers/fixtures.js';
-import { MANIFEST_ENTRY, buildZip, expectRejected } from '../helpers/zip-writer.js';
+import {
+  MANIFEST_ENTRY,
+  buildZip,
+  expectRejected,
+  unicodePathField,
+} from '../helpers/zip-writer.js';
 
 const SAFE = [
   'plugin.manifest.json',
@@ -101,13 +105,7 @@ describe('an archive with an unsafe entry name', () => {
   it('is rejected when the name hides in an Info-ZIP Unicode path field', async () => {
     // The raw name is harmless; the 0x7075 extra field (which yauzl prefers) says "../x".
     const raw = Buffer.from('harmless.txt');
-    const unicode = Buffer.from('../x.txt');
-    const field = Buffer.alloc(9 + unicode.length);
-    field.writeUInt16LE(0x7075, 0);
-    field.writeUInt16LE(5 + unicode.length, 2);
-    field.writeUInt8(1, 4);
-    field.writeUInt32LE(crc32(raw), 5);
-    unicode.copy(field, 9);
+    const field = unicodePathField(raw, '../x.txt');
     const zip = buildZip({
       entries: [MANIFEST_ENTRY, { name: raw, flags: 0, extra: field, content: 'x' }],
     });

@@ -263,3 +263,18 @@ export async function expectRejected(zip: Buffer, expected: Rejection): Promise<
     await removeDir(root);
   }
 }
+
+/**
+ * An Info-ZIP Unicode Path extra field (0x7075, version 1) that names an
+ * entry `unicode` in place of its raw name `raw` (the CRC-32 is the raw name's).
+ */
+export function unicodePathField(raw: Buffer, unicode: string): Buffer {
+  const name = Buffer.from(unicode);
+  const field = Buffer.alloc(9 + name.length);
+  field.writeUInt16LE(0x7075, 0);
+  field.writeUInt16LE(5 + name.length, 2);
+  field.writeUInt8(1, 4);
+  field.writeUInt32LE(crc32(raw), 5);
+  name.copy(field, 9);
+  return field;
+}
