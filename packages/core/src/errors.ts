@@ -1,4 +1,4 @@
-import type { FailureStage } from './types.js';
+import type { FailureStage, PluginFailure, ReloadReport } from './types.js';
 import { describeValue } from './util/describe.js';
 import { markOwnError } from './util/own-errors.js';
 
@@ -65,6 +65,18 @@ export const ERROR_CODES = {
   ARCHIVE_WRITE: 'AUG_ARCHIVE_WRITE',
   /** The archive's SHA-256 does not match the host's pin, or a required pin is missing. */
   ARCHIVE_INTEGRITY: 'AUG_ARCHIVE_INTEGRITY',
+  /** A plugin named in `pluginDependencies` is not in the folder (or is ignored). */
+  DEPENDENCY_MISSING: 'AUG_DEPENDENCY_MISSING',
+  /** A required plugin's version is outside the range in `pluginDependencies`. */
+  DEPENDENCY_VERSION: 'AUG_DEPENDENCY_VERSION',
+  /** A required plugin failed to load (its own failure is the `cause`). */
+  DEPENDENCY_FAILED: 'AUG_DEPENDENCY_FAILED',
+  /** A required plugin is switched off with `host.disable()`. */
+  DEPENDENCY_DISABLED: 'AUG_DEPENDENCY_DISABLED',
+  /** Plugins depend on each other in a cycle; none of them is loaded. */
+  DEPENDENCY_CYCLE: 'AUG_DEPENDENCY_CYCLE',
+  /** `strict: true` and a scan had failures: `reload()` rejects with every one of them. */
+  STRICT_FAILED: 'AUG_STRICT_FAILED',
 } as const;
 
 /** One of the stable `AUG_…` codes listed in {@link ERROR_CODES}. */
@@ -107,6 +119,12 @@ export const ERROR_STAGES: { readonly [C in ErrorCode]: FailureStage | undefined
   AUG_ARCHIVE_NO_MANIFEST: 'manifest',
   AUG_ARCHIVE_WRITE: 'extract',
   AUG_ARCHIVE_INTEGRITY: 'extract',
+  AUG_DEPENDENCY_MISSING: 'dependency',
+  AUG_DEPENDENCY_VERSION: 'dependency',
+  AUG_DEPENDENCY_FAILED: 'dependency',
+  AUG_DEPENDENCY_DISABLED: 'dependency',
+  AUG_DEPENDENCY_CYCLE: 'dependency',
+  AUG_STRICT_FAILED: undefined,
 });
 
 /**
@@ -174,6 +192,28 @@ export class ManifestError extends AugmentError {}
 
 /** A problem choosing, importing, validating, starting or stopping a plugin. */
 export class LoadError extends AugmentError {}
+
+/**
+ * Thrown by `reload()` when the host has `strict: true` and the scan had
+ * failures, after what did load was published.
+ */
+export class StrictModeError extends AugmentError {
+  /** Every failure of the scan, as in `report.failed`. */
+  readonly failures: readonly PluginFailure[];
+  /** The whole report of the scan. */
+  readonly report: ReloadReport;
+
+  /** @param report - the report of the scan that had failures */
+  constructor(report: ReloadReport) {
+    const lines = report.failed.map((f) => `  - ${f.name ?? f.source}: ${f.code} ${f.message}`);
+    super(
+      ERROR_CODES.STRICT_FAILED,
+      `${report.failed.length === 1 ? '1 plugin' : `${report.failed.length} plugins`} failed and strict mode is on (${ERROR_CODES.STRICT_FAILED}); what did load is published:\n${lines.join('\n')}\nFix the failures listed, or turn "strict" off to serve what loads.`,
+    );
+    this.failures = report.failed;
+    this.report = report;
+  }
+}
 
 /** Extra fields an {@link ArchiveError} can carry. */
 export interface ArchiveErrorDetails extends AugmentErrorDetails {

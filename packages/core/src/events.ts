@@ -44,8 +44,30 @@ export interface PluginHostEvents<T = unknown, M = PluginMeta> {
     event: {
       /** The version that stopped serving (its `onUnload` has settled). */
       readonly entry: PluginEntry<T, M>;
-      /** Why it stopped: `'replaced'`, `'removed'` or `'closed'`. */
+      /**
+       * Why it stopped: `'replaced'` (a new version serves), `'removed'` (its
+       * source is gone or ignored), `'disabled'` (`host.disable()`),
+       * `'dependency'` (a plugin it requires went away or failed) or `'closed'`.
+       */
       readonly reason: UnloadReason;
+    },
+  ];
+  /**
+   * A plugin was switched off with `host.disable()`; it stays off across
+   * reloads until `host.enable()`. Its unloading (if it was loaded) is
+   * reported as `plugin:unloaded` with reason `'disabled'`.
+   */
+  'plugin:disabled': [
+    event: {
+      /** The plugin's name. */
+      readonly name: string;
+    },
+  ];
+  /** A plugin was switched back on with `host.enable()`; the scan that follows loads it. */
+  'plugin:enabled': [
+    event: {
+      /** The plugin's name. */
+      readonly name: string;
     },
   ];
   /** The file watcher reported an error; watching goes on where it can, and `reload()` keeps working. */
@@ -57,8 +79,11 @@ export interface PluginHostEvents<T = unknown, M = PluginMeta> {
   ];
 }
 
-/** Why a reload ran: an explicit `reload()` call, or the file watcher. */
-export type ReloadReason = 'manual' | 'watch';
+/**
+ * Why a reload ran: an explicit `reload()` call, the file watcher, or
+ * `host.enable()` / `host.disable()`.
+ */
+export type ReloadReason = 'manual' | 'watch' | 'enable' | 'disable';
 
 /** Why a plugin version stopped serving. */
-export type UnloadReason = 'replaced' | 'removed' | 'closed';
+export type UnloadReason = 'replaced' | 'removed' | 'disabled' | 'dependency' | 'closed';

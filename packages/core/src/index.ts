@@ -27,6 +27,7 @@ export {
   LoadError,
   ManifestError,
   OptionsError,
+  StrictModeError,
   isAugmentError,
 } from './errors.js';
 export type { ArchiveErrorDetails, AugmentErrorDetails, ErrorCode } from './errors.js';

@@ -103,6 +103,21 @@ export interface PluginHostOptions<T = unknown, M = PluginMeta> {
    */
   sourceMaps?: boolean | 'auto' | undefined;
   /**
+   * Makes `reload()` (and the first load of `watch: true`) reject with a
+   * `StrictModeError` (`AUG_STRICT_FAILED`) listing every failure when a scan
+   * has any, after publishing what did load: for a host that must not serve
+   * half its plugins (a CI check, a production start).
+   * @default false
+   */
+  strict?: boolean | undefined;
+  /**
+   * Plugin names switched off from the start, as `host.disable()` does: for a
+   * host that keeps the set in its own settings (read it back from
+   * `host.disabled`). Unlike `ignore`, `host.enable()` turns them back on.
+   * @default []
+   */
+  disabled?: readonly string[] | undefined;
+  /**
    * Runs after a plugin is imported and validated, before it is published. A throw
    * or rejection is a `load` failure (the old version keeps serving).
    * @default undefined

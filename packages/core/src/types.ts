@@ -27,6 +27,16 @@ export interface Manifest<M = PluginMeta> {
     host?: string;
     [key: string]: unknown;
   };
+  /**
+   * Other plugins (by plugin name, not npm package) this one needs, each with
+   * a semver range: it is loaded after them, and not at all without them.
+   */
+  pluginDependencies?: Readonly<Record<string, string>>;
+  /**
+   * Other plugins (by plugin name) this one uses when they are there: loaded
+   * before it when present; missing or failed, they are just left out.
+   */
+  optionalPluginDependencies?: Readonly<Record<string, string>>;
   /** Any other top-level key of the manifest, kept untouched. */
   [key: string]: unknown;
 }
@@ -58,6 +68,12 @@ export interface PluginEntry<T = unknown, M = PluginMeta> {
   readonly format: ModuleFormat;
   /** Milliseconds its import and validation took. */
   readonly loadMs: number;
+  /**
+   * The entries of the plugins this one was loaded against, by name: every
+   * required dependency, and each optional one that is loaded. A frozen
+   * object without a prototype; `{}` for a plugin without dependencies.
+   */
+  readonly dependencies: Readonly<Record<string, PluginEntry<T, M>>>;
 }
 
 /** The step at which a plugin failed. */
@@ -70,6 +86,7 @@ export type FailureStage =
   | 'import'
   | 'validate'
   | 'timeout'
+  | 'dependency'
   | 'load'
   | 'unload';
 
@@ -103,6 +120,8 @@ export interface ReloadReport {
   readonly kept: readonly string[];
   /** Archives (their paths in the folder) that this scan extracted; empty when all were cached. */
   readonly extracted: readonly string[];
+  /** Plugins in the folder that are switched off (`host.disable()`), loaded or not. */
+  readonly disabled: readonly string[];
   /** The failures found by this scan. */
   readonly failed: readonly PluginFailure[];
   /** Wall-clock duration of the scan in milliseconds. */

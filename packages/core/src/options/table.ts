@@ -45,6 +45,10 @@ export interface ResolvedOptionValues {
   readonly limits: Readonly<ArchiveLimits>;
   /** Source-map support. */
   readonly sourceMaps: boolean | 'auto';
+  /** Whether a scan with failures rejects. */
+  readonly strict: boolean;
+  /** The names switched off at construction, frozen. */
+  readonly disabled: readonly string[];
 }
 
 /** One row of the table: what a valid value is, its check, and how it resolves. */
@@ -127,6 +131,12 @@ export const HOST_OPTIONS: { readonly [K in HostOptionKey]-?: OptionRule<K> } = 
     expected: "true, false or 'auto'",
     check: (v) => typeof v === 'boolean' || v === 'auto',
     resolve: (v) => v ?? 'auto',
+  },
+  strict: { expected: 'a boolean', check: isBoolean, resolve: (v) => v ?? false },
+  disabled: {
+    expected: 'an array of plugin names',
+    check: (v) => Array.isArray(v) && v.every((name) => typeof name === 'string'),
+    resolve: (v) => Object.freeze([...new Set(v ?? [])].sort()),
   },
   onLoad: { expected: 'a function', check: isFunction },
   onUnload: { expected: 'a function', check: isFunction },

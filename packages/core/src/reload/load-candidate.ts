@@ -21,6 +21,10 @@ import { toFailure } from './failures.js';
 import type { FailureStage, Manifest, PluginEntry, PluginFailure } from '../types.js';
 import { runValidator, type ValidationOutcome } from '../load/validate.js';
 
+const NO_DEPENDENCIES: Readonly<Record<string, never>> = Object.freeze(
+  Object.create(null) as Record<string, never>,
+);
+
 /** Per-scan caches shared by every candidate of one scan. */
 export interface ScanContext {
   /** package.json lookups for format detection. */
@@ -136,6 +140,7 @@ export async function loadCandidate<T, M>(
       origin: candidate.origin,
       format,
       loadMs: performance.now() - started,
+      dependencies: NO_DEPENDENCIES,
     });
     if (options.onLoad !== undefined) {
       const onLoad = options.onLoad;

@@ -99,6 +99,7 @@ export class Reloader<T, M> {
         .filter((c) => c.extracted === true)
         .map((c) => c.source)
         .sort(),
+      disabled: [],
       failed: Object.freeze(allFailures),
       durationMs: performance.now() - started,
     });

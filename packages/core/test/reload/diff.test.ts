@@ -21,6 +21,7 @@ function record(
     origin: 'directory',
     format: 'esm',
     loadMs: 0,
+    dependencies: {},
   };
   return { entry, fingerprint: version, from };
 }
