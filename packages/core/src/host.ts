@@ -1,5 +1,12 @@
 import { EventEmitter } from 'node:events';
-import { AugmentError, ERROR_CODES, describeError } from './errors.js';
+import {
+  AugmentError,
+  ERROR_CODES,
+  OptionsError,
+  StrictModeError,
+  describeError,
+} from './errors.js';
+import { describeValue } from './util/describe.js';
 import type { PluginHostEvents, ReloadReason } from './events.js';
 import { debug, log } from './util/log.js';
 import { enableSourceMaps } from './load/source-maps.js';
@@ -11,7 +18,14 @@ import {
 } from './options.js';
 import { Reloader, type ReloadSink } from './reload/reloader.js';
 import { createFolderSources } from './sources/discovery.js';
-import type { Manifest, PluginEntry, PluginFailure, PluginMeta, ReloadReport } from './types.js';
+import type {
+  Manifest,
+  PluginEntry,
+  PluginFailure,
+  PluginMeta,
+  ReloadReport,
+  SwitchReport,
+} from './types.js';
 import { watchFolder, type FolderWatcher } from './watch.js';
 
 /**
@@ -93,7 +107,53 @@ export class PluginHost<T = unknown, M = PluginMeta> extends EventEmitter<Plugin
    * @throws {AugmentError} `AUG_HOST_CLOSED` after `close()`
    */
   reload(): Promise<ReloadReport> {
-    return this.#schedule('manual');
+    return this.#schedule('manual').then((report) => {
+      if (this.options.strict && report.failed.length > 0) throw new StrictModeError(report);
+      return report;
+    });
+  }
+
+  /**
+   * Switches a plugin off: it is unloaded (its `onUnload` runs, and the
+   * plugins that require it follow, reported as `AUG_DEPENDENCY_DISABLED`)
+   * and stays off across reloads and watch events until
+   * {@link PluginHost.enable}. A name that is not loaded (or not in the
+   * folder at all) is recorded all the same, and stays off when it appears.
+   * Emits `plugin:disabled` when the set changes.
+   *
+   * @param name - the plugin's manifest `name`
+   * @returns the report of the scan that applied the change, with `changed`
+   *   (whether the name was on before) and `found` (whether the folder has it)
+   * @throws {OptionsError} `AUG_OPTIONS_INVALID` when `name` is not a non-empty string
+   * @throws {AugmentError} `AUG_HOST_CLOSED` after `close()`
+   */
+  disable(name: string): Promise<SwitchReport> {
+    return this.#switch(name, true);
+  }
+
+  /**
+   * Switches a plugin back on (see {@link PluginHost.disable}): the scan that
+   * follows loads it, and the plugins that require it come back with it.
+   * Emits `plugin:enabled` when the set changes. A name that is not disabled
+   * changes nothing (`changed: false`); one the folder does not have reports
+   * `found: false`.
+   *
+   * @param name - the plugin's manifest `name`
+   * @returns the report of the scan that applied the change
+   * @throws {OptionsError} `AUG_OPTIONS_INVALID` when `name` is not a non-empty string
+   * @throws {AugmentError} `AUG_HOST_CLOSED` after `close()`
+   */
+  enable(name: string): Promise<SwitchReport> {
+    return this.#switch(name, false);
+  }
+
+  /**
+   * The names switched off (by {@link PluginHost.disable} or the `disabled`
+   * option), sorted, in a new array: store it in the host's settings and
+   * give it back as `disabled` at the next start.
+   */
+  get disabled(): string[] {
+    return this.#reloader.disabled;
   }
 
   /**
@@ -194,6 +254,31 @@ export class PluginHost<T = unknown, M = PluginMeta> extends EventEmitter<Plugin
     await this.#running?.catch(() => undefined);
     await this.#reloader.unloadAll();
     await this.#reloader.close();
+  }
+
+  async #switch(name: string, off: boolean): Promise<SwitchReport> {
+    const method = off ? 'disable' : 'enable';
+    if (typeof name !== 'string' || name === '') {
+      throw new OptionsError(
+        ERROR_CODES.OPTIONS_INVALID,
+        `host.${method}() needs a plugin name (the manifest's "name", a non-empty string), got ${describeValue(name)}.`,
+      );
+    }
+    if (this.#closed !== undefined) throw closedError();
+    const changed = this.#reloader.setDisabled(name, off);
+    if (changed) this.#emit(off ? 'plugin:disabled' : 'plugin:enabled', { name });
+    const report = await this.#schedule(method);
+    const found =
+      [
+        report.added,
+        report.updated,
+        report.removed,
+        report.unchanged,
+        report.kept,
+        report.disabled,
+      ].some((names) => names.includes(name)) ||
+      report.failed.some((failure) => failure.name === name);
+    return Object.freeze({ ...report, name, changed, found });
   }
 
   #schedule(reason: ReloadReason): Promise<ReloadReport> {

@@ -17,6 +17,7 @@ export type {
   PluginMeta,
   PluginOrigin,
   ReloadReport,
+  SwitchReport,
   TypeGuard,
   Validator,
 } from './types.js';

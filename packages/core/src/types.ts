@@ -128,6 +128,16 @@ export interface ReloadReport {
   readonly durationMs: number;
 }
 
+/** What `host.enable()` and `host.disable()` resolve to: the report of the scan that applied the change. */
+export interface SwitchReport extends ReloadReport {
+  /** The name given. */
+  readonly name: string;
+  /** Whether the call changed the set of disabled names. */
+  readonly changed: boolean;
+  /** Whether the folder has a plugin of this name (loaded, failed or disabled). */
+  readonly found: boolean;
+}
+
 /**
  * A console-shaped logger: `console`, pino and winston all fit.
  */

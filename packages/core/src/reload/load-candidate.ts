@@ -21,10 +21,6 @@ import { toFailure } from './failures.js';
 import type { FailureStage, Manifest, PluginEntry, PluginFailure } from '../types.js';
 import { runValidator, type ValidationOutcome } from '../load/validate.js';
 
-const NO_DEPENDENCIES: Readonly<Record<string, never>> = Object.freeze(
-  Object.create(null) as Record<string, never>,
-);
-
 /** Per-scan caches shared by every candidate of one scan. */
 export interface ScanContext {
   /** package.json lookups for format detection. */
@@ -70,13 +66,15 @@ export function checkEngines(
 }
 
 /**
- * Imports, validates and starts one plugin candidate. Never throws: returns
- * the entry, or the failure with the stage that failed.
+ * Imports, validates and starts one plugin candidate against the entries of
+ * its dependencies. Never throws: returns the entry, or the failure with the
+ * stage that failed.
  */
 export async function loadCandidate<T, M>(
   candidate: PluginCandidate & { readonly manifest: Manifest },
   options: ResolvedPluginHostOptions<T, M>,
   context: ScanContext,
+  dependencies: Readonly<Record<string, PluginEntry<T, M>>>,
 ): Promise<{ entry: PluginEntry<T, M> } | { failure: PluginFailure }> {
   const { manifest, dir, source } = candidate;
   const name = manifest.name;
@@ -140,7 +138,7 @@ export async function loadCandidate<T, M>(
       origin: candidate.origin,
       format,
       loadMs: performance.now() - started,
-      dependencies: NO_DEPENDENCIES,
+      dependencies,
     });
     if (options.onLoad !== undefined) {
       const onLoad = options.onLoad;

@@ -2,15 +2,26 @@ import { debug } from '../util/log.js';
 import { loopPacer } from '../util/pacer.js';
 import { describeError } from '../errors.js';
 import { classifyCandidates, settleConflicts, type ValidCandidate } from './classify.js';
-import { collectCandidates, type Collected } from './collect.js';
-import { diffOutcomes, type LoadedRecord, type LoadOutcome, type ScanDiff } from './diff.js';
+import { collectCandidates } from './collect.js';
+import { dependencyMap } from './dependency-map.js';
+import { stranded } from './dependency-failures.js';
 import { failureKey } from './failures.js';
 import { loadCandidate, type ScanContext } from './load-candidate.js';
+import { Published } from './published.js';
 import { retireEntries, type Retired } from './retire.js';
+import {
+  runSchedule,
+  sameDependencies,
+  type Publication,
+  type ResolvedDependencies,
+  type Resolution,
+  type ScheduledNode,
+} from './schedule.js';
+import { compareStrings } from '../util/compare-strings.js';
 import type { ResolvedPluginHostOptions } from '../options.js';
-import { Registry } from './registry.js';
+import type { Registry } from './registry.js';
 import type { UnloadReason } from '../events.js';
-import type { PluginSource } from '../sources/source.js';
+import type { PluginCandidate, PluginSource } from '../sources/source.js';
 import type { PluginEntry, PluginFailure, ReloadReport } from '../types.js';
 
 /** What the reloader tells its host, in order, as a scan publishes. */
@@ -21,25 +32,46 @@ export interface ReloadSink<T, M> {
   skipped(source: string): void;
 }
 
+/** What a rescan compares a published entry against. */
+interface Origin {
+  /** The candidate's fingerprint when it was loaded. */
+  readonly fingerprint: string;
+  /** The source it came from. */
+  readonly from: PluginSource;
+}
+
 interface StickyFailure {
   readonly fingerprint: string;
+  /** The dependencies it failed against ({@link Reloader.dependencyKey}). */
+  readonly dependencies: string;
   readonly failure: PluginFailure;
 }
 
+/** One scan's bookkeeping while it publishes. */
+interface ScanState {
+  readonly failures: PluginFailure[];
+  readonly unloading: Promise<void>[];
+  /** Keys of the failures that stood before the scan or were announced in it. */
+  readonly announced: Set<string>;
+}
+
 /**
- * Holds the published registry and everything a rescan compares against:
- * the fingerprint of each loaded plugin and of each plugin whose files failed
- * (so it is not imported again until they change). A scan asks the sources
- * for candidates, classifies them, settles conflicts, loads the winners,
- * diffs, publishes, unloads what was replaced, and lets the sources tidy up;
- * what the sources keep (fingerprints, archive caches) is theirs. One scan at
- * a time; the host serialises calls.
+ * Holds what is published and everything a rescan compares against: where
+ * each entry came from, and each plugin whose files failed (so it is not
+ * imported again until they, or what it depends on, change). A scan asks the
+ * sources for candidates, classifies them, settles conflicts, then loads in
+ * dependency order and publishes plugin by plugin ({@link runSchedule}),
+ * unloads what was replaced, and lets the sources tidy up. One scan at a
+ * time; the host serialises calls.
  */
 export class Reloader<T, M> {
-  #registry = new Registry<T, M>();
-  #loaded = new Map<string, LoadedRecord<T, M>>();
-  #sticky = new Map<string, StickyFailure>();
+  readonly #published = new Published<T, M>();
+  readonly #origins = new WeakMap<PluginEntry<T, M>, Origin>();
+  readonly #ids = new WeakMap<PluginEntry<T, M>, number>();
+  #nextId = 0;
+  readonly #sticky = new Map<string, StickyFailure>();
   #failures: readonly PluginFailure[] = Object.freeze([]);
+  readonly #disabled: Set<string>;
   readonly #sources: readonly PluginSource[];
 
   /**
@@ -55,11 +87,12 @@ export class Reloader<T, M> {
     sources: readonly PluginSource[],
   ) {
     this.#sources = sources;
+    this.#disabled = new Set(options.disabled);
   }
 
   /** The published registry. */
   get registry(): Registry<T, M> {
-    return this.#registry;
+    return this.#published.registry;
   }
 
   /** The failures that stand after the last scan. */
@@ -67,7 +100,24 @@ export class Reloader<T, M> {
     return this.#failures;
   }
 
-  /** Rescans the sources, loads what changed and swaps the registry in one step. */
+  /** The names switched off, sorted. */
+  get disabled(): string[] {
+    return [...this.#disabled].sort(compareStrings);
+  }
+
+  /**
+   * Switches a plugin off or on for the scans to come.
+   *
+   * @returns whether the set of disabled names changed
+   */
+  setDisabled(name: string, disabled: boolean): boolean {
+    if (this.#disabled.has(name) === disabled) return false;
+    if (disabled) this.#disabled.add(name);
+    else this.#disabled.delete(name);
+    return true;
+  }
+
+  /** Rescans the sources, then loads and publishes what changed, plugin by plugin. */
   async scan(): Promise<ReloadReport> {
     const started = performance.now();
     const collected = await collectCandidates(this.#sources);
@@ -79,42 +129,78 @@ export class Reloader<T, M> {
     );
     const { winners, failures: conflicts } = settleConflicts(valid);
     failures.push(...conflicts);
-    const outcomes = await this.#loadWinners(winners, collected);
-    const diff = diffOutcomes(
-      this.#loaded,
-      outcomes,
-      (record) => collected.incomplete.has(record.from) || broken.has(record.entry.source),
-    );
-    failures.push(...diff.failures);
-    this.#forgetSticky(collected, diff);
-    const allFailures = await this.#publish(diff, failures);
-    await this.#endScan(diff.next);
+    const state: ScanState = {
+      failures: [],
+      unloading: [],
+      announced: new Set(this.#failures.map(failureKey)),
+    };
+    for (const failure of failures) this.#announce(failure, state);
+
+    const before = new Map<string, PluginEntry<T, M>>();
+    for (const entry of this.#published.entries()) before.set(entry.manifest.name, entry);
+    const disabled: string[] = [];
+    const held = new Set<string>();
+    const nodes = new Map<string, ScheduledNode<T, M>>();
+    const context: ScanContext = { formatCache: new Map() };
+    for (const winner of winners) {
+      const name = winner.manifest.name;
+      if (this.#disabled.has(name)) {
+        disabled.push(name);
+        nodes.set(name, offNode(name, winner, 'disabled'));
+      } else {
+        const from = collected.origins.get(winner) as PluginSource;
+        nodes.set(name, this.#candidateNode(winner, from, context));
+      }
+    }
+    for (const [name, entry] of before) {
+      if (nodes.has(name)) continue;
+      const from = this.#origins.get(entry)?.from;
+      if (this.#disabled.has(name)) {
+        disabled.push(name);
+        nodes.set(name, offNode(name, entry, 'disabled'));
+      } else if (
+        (from !== undefined && collected.incomplete.has(from)) ||
+        broken.has(entry.source)
+      ) {
+        held.add(name);
+        nodes.set(name, heldNode(entry));
+      } else {
+        nodes.set(name, offNode(name, entry, 'removed'));
+      }
+    }
+
+    const resolutions = await runSchedule(nodes, this.#published, (members) => {
+      this.#publish(members, state);
+    });
+    await Promise.all(state.unloading);
+    this.#forgetSticky(collected.candidates, resolutions, before);
+    await this.#endScan();
+    const allFailures = [
+      ...failures,
+      ...state.failures.sort((a, b) => compareStrings(a.source, b.source)),
+    ];
+    this.#failures = Object.freeze(allFailures);
     return Object.freeze({
-      added: diff.added.sort(),
-      updated: diff.updated.sort(),
-      removed: diff.removed.sort(),
-      unchanged: diff.unchanged.sort(),
-      kept: diff.kept.sort(),
+      ...describeChanges(resolutions, before, held),
       extracted: collected.candidates
         .filter((c) => c.extracted === true)
         .map((c) => c.source)
         .sort(),
-      disabled: [],
-      failed: Object.freeze(allFailures),
+      disabled: disabled.sort(compareStrings),
+      failed: this.#failures,
       durationMs: performance.now() - started,
     });
   }
 
-  /** Unloads every plugin (for `close()`). */
+  /** Unloads every plugin, dependents first (for `close()`). */
   async unloadAll(): Promise<void> {
-    const retired = [...this.#loaded.values()].map((r): Retired<T, M> => ({
-      entry: r.entry,
+    const retired = [...this.#published.entries()].map((entry): Retired<T, M> => ({
+      entry,
       reason: 'closed',
     }));
-    this.#loaded = new Map();
-    this.#registry = new Registry();
+    this.#published.clear();
     this.#sticky.clear();
-    const failures = await retireEntries(retired, new Set(), this.options, this.sink);
+    const failures = await retireEntries(retired, () => false, this.options, this.sink);
     for (const failure of failures) this.sink.failed(failure);
     this.#failures = Object.freeze(failures);
   }
@@ -124,98 +210,236 @@ export class Reloader<T, M> {
     for (const source of this.#sources) await source.close().catch(() => undefined);
   }
 
-  /** Loads each winner; each start runs synchronously up to its first await, a slice's worth per turn of the loop. */
-  #loadWinners(
-    winners: readonly ValidCandidate[],
-    collected: Collected,
-  ): Promise<LoadOutcome<T, M>[]> {
-    const context: ScanContext = { formatCache: new Map() };
-    return Promise.all(
-      winners.map(async (w) =>
-        loopPacer.run(() => this.#loadWinner(w, collected.origins.get(w) as PluginSource, context)),
+  /** Reports a failure, once: one that stood before the scan is not announced again. */
+  #announce(failure: PluginFailure, state: ScanState): void {
+    const key = failureKey(failure);
+    if (state.announced.has(key)) return;
+    state.announced.add(key);
+    this.sink.failed(failure);
+  }
+
+  /**
+   * Announces one publication (already applied): its failures, then each new
+   * version, then unloads the versions that stopped serving.
+   */
+  #publish(members: readonly Publication<T, M>[], state: ScanState): void {
+    const retired: Retired<T, M>[] = [];
+    for (const { resolution } of members) {
+      if (resolution.failure === undefined) continue;
+      state.failures.push(resolution.failure);
+      this.#announce(resolution.failure, state);
+    }
+    for (const { resolution, previous } of members) {
+      if (resolution.entry === previous) continue;
+      if (resolution.entry !== undefined) this.sink.loaded(resolution.entry, previous);
+      if (previous !== undefined) {
+        const reason =
+          resolution.entry === undefined ? (resolution.reason ?? 'removed') : 'replaced';
+        retired.push({ entry: previous, reason });
+      }
+    }
+    if (retired.length === 0) return;
+    const published = this.#published;
+    state.unloading.push(
+      retireEntries(retired, (dir) => published.servesFrom(dir), this.options, this.sink).then(
+        (failures) => {
+          for (const failure of failures) {
+            state.failures.push(failure);
+            this.#announce(failure, state);
+          }
+        },
       ),
     );
   }
 
   /** Sticky failures end when their plugin loads or their source is gone. */
-  #forgetSticky(collected: Collected, diff: ScanDiff<T, M>): void {
-    for (const { entry } of diff.published) this.#sticky.delete(entry.source);
-    const seen = new Set(collected.candidates.map((c) => c.source));
+  #forgetSticky(
+    candidates: readonly PluginCandidate[],
+    resolutions: ReadonlyMap<string, Resolution<T, M>>,
+    before: ReadonlyMap<string, PluginEntry<T, M>>,
+  ): void {
+    for (const [name, { entry }] of resolutions) {
+      if (entry !== undefined && entry !== before.get(name)) this.#sticky.delete(entry.source);
+    }
+    const seen = new Set(candidates.map((c) => c.source));
     for (const source of this.#sticky.keys()) {
       if (!seen.has(source)) this.#sticky.delete(source);
     }
   }
 
-  /**
-   * Publishes in one assignment (readers see the old registry or the new
-   * one), reports new failures and loads, then unloads the retired versions.
-   *
-   * @returns every failure of the scan, unload failures last
-   */
-  async #publish(
-    diff: ScanDiff<T, M>,
-    failures: readonly PluginFailure[],
-  ): Promise<PluginFailure[]> {
-    this.#loaded = diff.next;
-    this.#registry = new Registry([...diff.next.values()].map((r) => r.entry));
-    // A failure that stood before is reported once, when it first appears.
-    const standing = new Set(this.#failures.map(failureKey));
-    for (const failure of failures) {
-      if (!standing.has(failureKey(failure))) this.sink.failed(failure);
-    }
-    for (const { entry, previous } of diff.published) this.sink.loaded(entry, previous);
-    const inUse = new Set([...diff.next.values()].map((r) => r.entry.dir));
-    const unloadFailures = await retireEntries(diff.retired, inUse, this.options, this.sink);
-    for (const failure of unloadFailures) this.sink.failed(failure);
-    const allFailures = [...failures, ...unloadFailures];
-    this.#failures = Object.freeze(allFailures);
-    return allFailures;
-  }
-
   /** Tells each source which directories its plugins serve from now, so it can tidy up. */
-  async #endScan(next: ReadonlyMap<string, LoadedRecord<T, M>>): Promise<void> {
+  async #endScan(): Promise<void> {
     for (const source of this.#sources) {
       const kept = new Set<string>();
-      for (const { entry, from } of next.values()) if (from === source) kept.add(entry.dir);
+      for (const entry of this.#published.entries()) {
+        if (this.#origins.get(entry)?.from === source) kept.add(entry.dir);
+      }
       await source.endScan(kept).catch((error: unknown) => {
         debug('a plugin source could not end its scan: %s', describeError(error));
       });
     }
   }
 
-  async #loadWinner(
+  #candidateNode(
     candidate: ValidCandidate,
     from: PluginSource,
     context: ScanContext,
-  ): Promise<LoadOutcome<T, M>> {
-    const previous = this.#loaded.get(candidate.manifest.name);
+  ): ScheduledNode<T, M> {
+    const { manifest } = candidate;
+    return {
+      name: manifest.name,
+      source: candidate.source,
+      dir: candidate.dir,
+      requires: dependencyMap(manifest.pluginDependencies),
+      optional: dependencyMap(manifest.optionalPluginDependencies),
+      settle: (dependencies, keepable) =>
+        this.#settleCandidate(candidate, from, context, dependencies, keepable),
+    };
+  }
+
+  #settleCandidate(
+    candidate: ValidCandidate,
+    from: PluginSource,
+    context: ScanContext,
+    dependencies: ResolvedDependencies<T, M>,
+    keepable: boolean,
+  ): Resolution<T, M> | Promise<Resolution<T, M>> {
+    const previous = this.#published.get(candidate.manifest.name);
     if (
       previous !== undefined &&
-      previous.fingerprint === candidate.fingerprint &&
-      previous.entry.source === candidate.source &&
-      previous.entry.dir === candidate.dir
+      this.#origins.get(previous)?.fingerprint === candidate.fingerprint &&
+      previous.source === candidate.source &&
+      previous.dir === candidate.dir &&
+      sameDependencies(previous.dependencies, dependencies)
     ) {
-      return { candidate, record: previous };
+      return { entry: previous };
     }
+    const afterFailure = (failure: PluginFailure): Resolution<T, M> =>
+      keepable ? { entry: previous, failure } : { entry: undefined, failure, reason: 'dependency' };
+    const key = this.#dependencyKey(dependencies);
     const sticky = this.#sticky.get(candidate.source);
-    if (sticky !== undefined && sticky.fingerprint === candidate.fingerprint) {
-      return { candidate, failure: sticky.failure };
+    if (
+      sticky !== undefined &&
+      sticky.fingerprint === candidate.fingerprint &&
+      sticky.dependencies === key
+    ) {
+      return afterFailure(sticky.failure);
     }
-    let result = await loadCandidate(candidate, this.options, context);
+    return this.#load(candidate, from, context, dependencies).then((result) => {
+      if ('entry' in result) return { entry: result.entry };
+      this.#sticky.set(candidate.source, {
+        fingerprint: candidate.fingerprint,
+        dependencies: key,
+        failure: result.failure,
+      });
+      return afterFailure(result.failure);
+    });
+  }
+
+  /** Loads a candidate; each start runs synchronously up to its first await, a slice's worth per turn of the loop. */
+  async #load(
+    candidate: ValidCandidate,
+    from: PluginSource,
+    context: ScanContext,
+    dependencies: ResolvedDependencies<T, M>,
+  ): Promise<{ entry: PluginEntry<T, M> } | { failure: PluginFailure }> {
+    const load = (): Promise<{ entry: PluginEntry<T, M> } | { failure: PluginFailure }> =>
+      loadCandidate(candidate, this.options, context, dependencies);
+    let result = await loopPacer.run(load);
     // A failure caused by a source's files going missing (an extraction
     // someone damaged) is not the plugin's: the source restores them and the
     // plugin is loaded once more. Only a failure from complete files stands.
     if ('failure' in result && from.repair !== undefined && (await from.repair(candidate))) {
-      result = await loadCandidate(candidate, this.options, context);
+      result = await load();
     }
-    if ('failure' in result) {
-      this.#sticky.set(candidate.source, {
-        fingerprint: candidate.fingerprint,
-        failure: result.failure,
-      });
-      return { candidate, failure: result.failure };
+    if ('entry' in result) {
+      this.#origins.set(result.entry, { fingerprint: candidate.fingerprint, from });
     }
-    const record = { entry: result.entry, fingerprint: candidate.fingerprint, from };
-    return { candidate, record };
+    return result;
   }
+
+  /** Names the very entries a plugin is loaded against, to tell a retry from a repeat. */
+  #dependencyKey(dependencies: ResolvedDependencies<T, M>): string {
+    return Object.keys(dependencies)
+      .sort(compareStrings)
+      .map((name) => {
+        const entry = dependencies[name] as PluginEntry<T, M>;
+        let id = this.#ids.get(entry);
+        if (id === undefined) this.#ids.set(entry, (id = this.#nextId += 1));
+        return `${name}#${String(id)}`;
+      })
+      .join('\0');
+  }
+}
+
+/** A name that stops (or never starts) serving this scan, without waiting for anything. */
+function offNode<T, M>(
+  name: string,
+  where: { readonly source: string; readonly dir: string },
+  reason: UnloadReason,
+): ScheduledNode<T, M> {
+  return {
+    name,
+    source: where.source,
+    dir: where.dir,
+    requires: {},
+    optional: {},
+    immediate: { entry: undefined, reason },
+  };
+}
+
+/**
+ * A published plugin whose source could not be read this scan: it keeps
+ * serving, unless a plugin it was loaded against changed, which it cannot
+ * follow without its files.
+ */
+function heldNode<T, M>(entry: PluginEntry<T, M>): ScheduledNode<T, M> {
+  const { manifest } = entry;
+  return {
+    name: manifest.name,
+    source: entry.source,
+    dir: entry.dir,
+    requires: dependencyMap(manifest.pluginDependencies),
+    optional: dependencyMap(manifest.optionalPluginDependencies),
+    settle: (_dependencies, keepable) => {
+      if (keepable) return { entry };
+      const changed = Object.keys(entry.dependencies).sort(compareStrings);
+      return {
+        entry: undefined,
+        reason: 'dependency',
+        failure: stranded(
+          { name: manifest.name, source: entry.source },
+          changed,
+          'its source cannot be read this time to reload it',
+        ),
+      };
+    },
+  };
+}
+
+/** The report's lists of names, from how each name ended. */
+function describeChanges<T, M>(
+  resolutions: ReadonlyMap<string, Resolution<T, M>>,
+  before: ReadonlyMap<string, PluginEntry<T, M>>,
+  held: ReadonlySet<string>,
+): Pick<ReloadReport, 'added' | 'updated' | 'removed' | 'unchanged' | 'kept'> {
+  const lists = {
+    added: [] as string[],
+    updated: [] as string[],
+    removed: [] as string[],
+    unchanged: [] as string[],
+    kept: [] as string[],
+  };
+  for (const [name, { entry, failure }] of resolutions) {
+    const previous = before.get(name);
+    if (entry === undefined) {
+      if (previous !== undefined) lists.removed.push(name);
+    } else if (entry !== previous) {
+      (previous === undefined ? lists.added : lists.updated).push(name);
+    } else {
+      (failure !== undefined || held.has(name) ? lists.kept : lists.unchanged).push(name);
+    }
+  }
+  for (const list of Object.values(lists)) list.sort(compareStrings);
+  return lists;
 }

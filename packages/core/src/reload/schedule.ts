@@ -1,0 +1,285 @@
+import semverSatisfies from 'semver/functions/satisfies.js';
+import { describeError } from '../errors.js';
+import type { UnloadReason } from '../events.js';
+import type { PluginEntry, PluginFailure } from '../types.js';
+import { cycleFailure, unavailableDependency, wrongVersion } from './dependency-failures.js';
+import { cyclePath, findCycles } from './graph.js';
+import { Groups } from './groups.js';
+import type { Published } from './published.js';
+import { loopPacer } from '../util/pacer.js';
+
+/** The dependencies a plugin is loaded against, by name. */
+export type ResolvedDependencies<T, M> = Readonly<Record<string, PluginEntry<T, M>>>;
+
+/** How a name ends a scan: the entry that serves under it, or none. */
+export interface Resolution<T, M> {
+  /** The entry that serves: a new one, or the one that served before. */
+  readonly entry: PluginEntry<T, M> | undefined;
+  /** What went wrong, when something did (the entry may still be the last known good). */
+  readonly failure?: PluginFailure | undefined;
+  /** Why the entry that served stops serving, when it stops without a successor. */
+  readonly reason?: UnloadReason;
+}
+
+/** One name in a scan: a plugin to load, or one that serves and is going or staying. */
+export interface ScheduledNode<T, M> {
+  /** The plugin's name. */
+  readonly name: string;
+  /** Its source, for messages. */
+  readonly source: string;
+  /** Its directory, for messages. */
+  readonly dir: string;
+  /** Required dependencies: plugin name to semver range. */
+  readonly requires: Readonly<Record<string, string>>;
+  /** Optional dependencies: plugin name to semver range. */
+  readonly optional: Readonly<Record<string, string>>;
+  /** How it ends without waiting for anything (a removed or disabled plugin). */
+  readonly immediate?: Resolution<T, M>;
+  /**
+   * Ends it once its dependencies are known. `keepable` tells whether the
+   * entry that serves now may keep serving if this fails (every plugin it
+   * was loaded against still serves the same version).
+   */
+  readonly settle?: (
+    dependencies: ResolvedDependencies<T, M>,
+    keepable: boolean,
+  ) => Resolution<T, M> | Promise<Resolution<T, M>>;
+}
+
+/** One member of a publication: its name, how it ended, and what served before. */
+export interface Publication<T, M> {
+  /** The plugin's name. */
+  readonly name: string;
+  /** How it ended. */
+  readonly resolution: Resolution<T, M>;
+  /** The entry that served before this publication. */
+  readonly previous: PluginEntry<T, M> | undefined;
+}
+
+/** Whether two sets of dependencies hold the very same entries under the same names. */
+export function sameDependencies<T, M>(
+  a: ResolvedDependencies<T, M>,
+  b: ResolvedDependencies<T, M>,
+): boolean {
+  const names = Object.keys(a);
+  if (names.length !== Object.keys(b).length) return false;
+  return names.every((name) => Object.hasOwn(b, name) && a[name] === b[name]);
+}
+
+/**
+ * Loads one scan's plugins in dependency order and publishes each as soon
+ * as the registry stays consistent with it: every published plugin's
+ * dependencies are exactly the published entries of those names. A plugin
+ * loaded for the first time is published alone, so its dependents load
+ * after it serves; a new version is published in the same swap as the new
+ * versions (or the removal) of every plugin loaded against the old one. A
+ * plugin that hangs holds back only what depends on it. Linear in names and
+ * edges (cycles by Tarjan's algorithm, groups by union-find).
+ *
+ * @param nodes - every name of the scan: each candidate, and each name that served before
+ * @param published - what serves; changed only through `publish`
+ * @param publish - announces one publication, right after it is applied to `published`
+ * @returns how each name ended, once every name has
+ */
+export function runSchedule<T, M>(
+  nodes: ReadonlyMap<string, ScheduledNode<T, M>>,
+  published: Published<T, M>,
+  publish: (members: readonly Publication<T, M>[]) => void,
+): Promise<Map<string, Resolution<T, M>>> {
+  return new Schedule(nodes, published, publish).run();
+}
+
+class Schedule<T, M> {
+  readonly #resolutions = new Map<string, Resolution<T, M>>();
+  readonly #waiting = new Map<string, number>();
+  readonly #dependents = new Map<string, string[]>();
+  readonly #ready: string[] = [];
+  readonly #immediate = new Map<string, Resolution<T, M>>();
+  readonly #groups: Groups;
+  /** True while the rest of the ready nodes wait for the next turn of the loop. */
+  #paused = false;
+  #done: (value: Map<string, Resolution<T, M>>) => void = () => undefined;
+  #fail: (error: unknown) => void = () => undefined;
+
+  constructor(
+    private readonly nodes: ReadonlyMap<string, ScheduledNode<T, M>>,
+    private readonly published: Published<T, M>,
+    private readonly publish: (members: readonly Publication<T, M>[]) => void,
+  ) {
+    this.#groups = new Groups(nodes.keys());
+  }
+
+  run(): Promise<Map<string, Resolution<T, M>>> {
+    const result = new Promise<Map<string, Resolution<T, M>>>((resolve, reject) => {
+      this.#done = resolve;
+      this.#fail = reject;
+    });
+    const graph = new Map<string, string[]>();
+    for (const node of this.nodes.values()) {
+      graph.set(node.name, node.immediate === undefined ? this.#edges(node) : []);
+    }
+    for (const cycle of findCycles(graph)) {
+      const path = cyclePath(graph, cycle);
+      for (const name of cycle) {
+        const node = this.nodes.get(name) as ScheduledNode<T, M>;
+        this.#immediate.set(name, {
+          entry: undefined,
+          failure: cycleFailure(node, path),
+          reason: 'dependency',
+        });
+        graph.set(name, []);
+      }
+    }
+    for (const [name, edges] of graph) {
+      this.#waiting.set(name, edges.length);
+      for (const dependency of edges) {
+        let list = this.#dependents.get(dependency);
+        if (list === undefined) this.#dependents.set(dependency, (list = []));
+        list.push(name);
+      }
+      if (edges.length === 0) this.#ready.push(name);
+    }
+    this.#drain();
+    return result;
+  }
+
+  /** The names a node waits for: its dependencies in the scan, and those of the entry that serves. */
+  #edges(node: ScheduledNode<T, M>): string[] {
+    const names = new Set([...Object.keys(node.requires), ...Object.keys(node.optional)]);
+    const current = this.published.get(node.name);
+    if (current !== undefined)
+      for (const name of Object.keys(current.dependencies)) names.add(name);
+    return [...names].filter((name) => this.nodes.has(name));
+  }
+
+  /**
+   * Starts every node that is ready, a slice's worth per turn of the event
+   * loop (shared with the loads themselves, through the loop's pacer).
+   */
+  #drain(): void {
+    if (this.#paused) return;
+    try {
+      while (this.#ready.length > 0) {
+        if (loopPacer.spent()) {
+          this.#paused = true;
+          void loopPacer.turn().then(() => {
+            this.#paused = false;
+            this.#drain();
+          });
+          return;
+        }
+        this.#start(this.#ready.pop() as string);
+      }
+      if (this.#resolutions.size === this.nodes.size) this.#done(this.#resolutions);
+    } catch (error) {
+      this.#fail(error);
+    }
+  }
+
+  #start(name: string): void {
+    const node = this.nodes.get(name) as ScheduledNode<T, M>;
+    const immediate = this.#immediate.get(name) ?? node.immediate;
+    if (immediate !== undefined || node.settle === undefined) {
+      this.#finish(name, immediate ?? { entry: undefined });
+      return;
+    }
+    const resolved = this.#resolveDependencies(node);
+    if ('failure' in resolved) {
+      this.#finish(name, { entry: undefined, failure: resolved.failure, reason: 'dependency' });
+      return;
+    }
+    const outcome = node.settle(resolved.dependencies, this.#keepable(node));
+    if (!(outcome instanceof Promise)) {
+      this.#finish(name, outcome);
+      return;
+    }
+    outcome.then(
+      (resolution) => {
+        this.#finish(name, resolution);
+        this.#drain();
+      },
+      (error: unknown) => {
+        this.#fail(new Error(`loading plugin "${name}" failed: ${describeError(error)}`));
+      },
+    );
+  }
+
+  /** The entries to load a node against, or the failure of a required one. */
+  #resolveDependencies(
+    node: ScheduledNode<T, M>,
+  ): { dependencies: ResolvedDependencies<T, M> } | { failure: PluginFailure } {
+    const dependencies = Object.create(null) as Record<string, PluginEntry<T, M>>;
+    for (const [name, range] of Object.entries(node.requires)) {
+      const resolution = this.#resolutions.get(name);
+      const entry = resolution?.entry;
+      if (entry === undefined) {
+        const state =
+          resolution === undefined || resolution.reason === 'removed'
+            ? ({ why: 'missing' } as const)
+            : resolution.reason === 'disabled'
+              ? ({ why: 'disabled' } as const)
+              : ({ why: 'failed', failure: resolution.failure } as const);
+        return { failure: unavailableDependency(node, name, range, state) };
+      }
+      if (!semverSatisfies(entry.manifest.version, range, { includePrerelease: true })) {
+        return { failure: wrongVersion(node, { ...entry.manifest, source: entry.source }, range) };
+      }
+      dependencies[name] = entry;
+    }
+    for (const [name, range] of Object.entries(node.optional)) {
+      const entry = this.#resolutions.get(name)?.entry;
+      if (entry === undefined) continue;
+      if (!semverSatisfies(entry.manifest.version, range, { includePrerelease: true })) continue;
+      dependencies[name] = entry;
+    }
+    return { dependencies: Object.freeze(dependencies) };
+  }
+
+  /** Whether the entry serving under a node's name was loaded against versions that all still serve. */
+  #keepable(node: ScheduledNode<T, M>): boolean {
+    const current = this.published.get(node.name);
+    if (current === undefined) return false;
+    return Object.entries(current.dependencies).every(
+      ([name, entry]) =>
+        (Object.hasOwn(node.requires, name) || Object.hasOwn(node.optional, name)) &&
+        this.#resolutions.get(name)?.entry === entry,
+    );
+  }
+
+  #finish(name: string, resolution: Resolution<T, M>): void {
+    this.#resolutions.set(name, resolution);
+    const current = this.published.get(name);
+    if (resolution.entry !== current) {
+      // whatever was loaded against the old version changes in the same swap
+      if (current !== undefined) {
+        for (const dependent of this.published.dependentsOf(name)) {
+          this.#groups.union(name, dependent);
+        }
+      }
+      // and a new version waits for the versions it was loaded against
+      for (const dependency of Object.keys(resolution.entry?.dependencies ?? {})) {
+        if (this.#groups.pendingChange(dependency)) this.#groups.union(name, dependency);
+      }
+      this.#groups.markChanged(name);
+    }
+    const group = this.#groups.resolve(name);
+    if (group !== undefined) {
+      const members = group.map((member) => ({
+        name: member,
+        resolution: this.#resolutions.get(member) as Resolution<T, M>,
+        previous: this.published.get(member),
+      }));
+      this.published.apply(
+        members
+          .filter((m) => m.resolution.entry !== m.previous)
+          .map((m) => [m.name, m.resolution.entry] as const),
+      );
+      this.publish(members);
+    }
+    for (const dependent of this.#dependents.get(name) ?? []) {
+      const left = (this.#waiting.get(dependent) as number) - 1;
+      this.#waiting.set(dependent, left);
+      if (left === 0) this.#ready.push(dependent);
+    }
+  }
+}
