@@ -64,7 +64,7 @@ const firstScanArb: fc.Arbitrary<Scan> = fc
   .map(({ present, specs, disabled }) => {
     const world = new Map<string, Spec>();
     for (const name of present) {
-      world.set(name, tidy(name, specs[NAMES.indexOf(name as (typeof NAMES)[number])] as Spec));
+      world.set(name, tidy(name, specs[NAMES.indexOf(name)] as Spec));
     }
     return { world, disabled: new Set(disabled) };
   });
