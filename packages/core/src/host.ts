@@ -97,14 +97,21 @@ export class PluginHost<T = unknown, M = PluginMeta> extends EventEmitter<Plugin
   }
 
   /**
-   * Scans the folder, loads new and changed plugins, and swaps the registry in
-   * one step. Plugins whose files did not change are not imported again; a
-   * plugin whose new version fails keeps its last known good version. Calls
-   * made while a scan runs share one follow-up scan. Never rejects because of
-   * a plugin: failures are in the report.
+   * Scans the folder, then loads new and changed plugins in dependency order
+   * and publishes each as soon as it is ready: one plugin that is slow to load
+   * holds back only the plugins that depend on it. Each publication swaps the
+   * registry in one step, and readers never see a plugin without the versions
+   * it was loaded against: a new version is published together with the new
+   * versions of the plugins that depend on it. Plugins whose files (and
+   * dependencies) did not change are not imported again; a plugin whose new
+   * version fails keeps its last known good version. Calls made while a scan
+   * runs share one follow-up scan. Resolves once every plugin of the scan has
+   * settled. Never rejects because of a plugin (failures are in the report),
+   * unless the host is `strict`.
    *
-   * @returns what changed: added, updated, removed, unchanged, kept, failed
+   * @returns what changed: added, updated, removed, unchanged, kept, disabled, failed
    * @throws {AugmentError} `AUG_HOST_CLOSED` after `close()`
+   * @throws {StrictModeError} `AUG_STRICT_FAILED` with `strict: true` when the scan had failures
    */
   reload(): Promise<ReloadReport> {
     return this.#schedule('manual').then((report) => {

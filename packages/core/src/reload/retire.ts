@@ -57,7 +57,7 @@ export function unloadWaves<T, M>(retired: readonly Retired<T, M>[]): Retired<T,
  * Runs `onUnload` for each retired version, dependents before what they
  * depend on ({@link unloadWaves}), then frees their CommonJS modules in one
  * pass (except where a published plugin still loads from the same
- * directory), then reports each one unloaded.
+ * directory), then reports each one unloaded, in the order they unloaded.
  */
 export async function retireEntries<T, M>(
   retired: readonly Retired<T, M>[],
@@ -67,7 +67,8 @@ export async function retireEntries<T, M>(
 ): Promise<PluginFailure[]> {
   const failures: PluginFailure[] = [];
   const { onUnload, loadTimeoutMs } = options;
-  for (const wave of unloadWaves(retired)) {
+  const waves = unloadWaves(retired);
+  for (const wave of waves) {
     await Promise.all(
       wave.map(async ({ entry }) => {
         if (onUnload !== undefined) {
@@ -101,6 +102,6 @@ export async function retireEntries<T, M>(
   }
   // one pass over require.cache for every directory, not one per plugin
   releaseModules(new Set(retired.map((r) => r.entry.dir).filter((dir) => !inUse(dir))));
-  for (const { entry, reason } of retired) sink.unloaded(entry, reason);
+  for (const { entry, reason } of waves.flat()) sink.unloaded(entry, reason);
   return failures;
 }
