@@ -27,6 +27,7 @@ import { authoringLoop } from './suites/authoring.mjs';
 import { builder } from './suites/builder.mjs';
 import { calls } from './suites/calls.mjs';
 import { coldLoad } from './suites/cold.mjs';
+import { dependencies } from './suites/dependencies.mjs';
 import { memory } from './suites/memory.mjs';
 import { reloads } from './suites/reload.mjs';
 
@@ -39,6 +40,7 @@ const SUITES = {
   memory,
   builder,
   authoring: authoringLoop,
+  dependencies,
 };
 
 const { values } = parseArgs({

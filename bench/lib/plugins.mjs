@@ -155,8 +155,12 @@ export async function buildTemplate(format) {
  * @param {Template} options.template - from {@link buildTemplate}
  * @param {boolean} [options.maps] - write index.js.map and link it
  * @param {string} [options.extra] - code appended to the entry (to make a changed version)
+ * @param {Record<string, string>} [options.dependencies] - the manifest's pluginDependencies
  */
-export async function writePlugin(dir, { name, id, format, template, maps = false, extra = '' }) {
+export async function writePlugin(
+  dir,
+  { name, id, format, template, maps = false, extra = '', dependencies },
+) {
   await mkdir(dir, { recursive: true });
   let js = template.js.replaceAll(PLACEHOLDER, id);
   if (!maps) js = js.replace(/\n\/\/# sourceMappingURL=.*\n?$/, '\n');
@@ -167,6 +171,7 @@ export async function writePlugin(dir, { name, id, format, template, maps = fals
     entryPoint: './index.js',
     description: `Benchmark plugin ${id}`,
     meta: { id },
+    ...(dependencies === undefined ? {} : { pluginDependencies: dependencies }),
   };
   await Promise.all([
     writeFile(join(dir, 'plugin.manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`),
@@ -188,8 +193,11 @@ export async function writePlugin(dir, { name, id, format, template, maps = fals
  * @param {'esm' | 'cjs'} options.format
  * @param {Template} options.template
  * @param {boolean} [options.maps]
+ * @param {'chains' | 'fan-in'} [options.links] - plugin dependencies: chains of
+ *   {@link CHAIN_LENGTH} (each plugin requires the one before it), or every plugin
+ *   requiring the first
  */
-export async function writePluginFolder(folder, { count, format, template, maps = false }) {
+export async function writePluginFolder(folder, { count, format, template, maps = false, links }) {
   await rm(folder, { recursive: true, force: true });
   await mkdir(folder, { recursive: true });
   const batch = 64;
@@ -204,9 +212,29 @@ export async function writePluginFolder(folder, { count, format, template, maps 
           format,
           template,
           maps,
+          dependencies: dependenciesOf(i, format, links),
         }),
       );
     }
     await Promise.all(writes);
   }
+}
+
+/** Plugins per chain in a folder with `links: 'chains'`. */
+export const CHAIN_LENGTH = 10;
+
+/**
+ * The pluginDependencies of plugin `i`.
+ *
+ * @param {number} i
+ * @param {'esm' | 'cjs'} format
+ * @param {'chains' | 'fan-in' | undefined} links
+ * @returns {Record<string, string> | undefined}
+ */
+function dependenciesOf(i, format, links) {
+  if (links === 'chains' && i % CHAIN_LENGTH !== 0) {
+    return { [`bench-${format}-${pluginId(i - 1)}`]: '^1.0.0' };
+  }
+  if (links === 'fan-in' && i > 0) return { [`bench-${format}-${pluginId(0)}`]: '^1.0.0' };
+  return undefined;
 }

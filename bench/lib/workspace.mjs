@@ -89,17 +89,29 @@ export class Workspace {
    * generator's source is unchanged.
    *
    * @param {string} name - folder name in the workspace
-   * @param {{ count: number, format: 'esm' | 'cjs', maps?: boolean }} options
+   * @param {{ count: number, format: 'esm' | 'cjs', maps?: boolean, links?: 'chains' | 'fan-in' }} options
    * @returns {Promise<string>} the folder
    */
-  async pluginFolder(name, { count, format, maps = false }) {
+  async pluginFolder(name, { count, format, maps = false, links }) {
     const folder = this.path('plugins', name);
     const stampFile = this.path('plugins', `${name}.stamp`);
-    const stamp = JSON.stringify({ count, format, maps, generator: await this.generatorHash() });
+    const stamp = JSON.stringify({
+      count,
+      format,
+      maps,
+      links,
+      generator: await this.generatorHash(),
+    });
     const previous = await readFile(stampFile, 'utf8').catch(() => undefined);
     if (previous === stamp && existsSync(folder)) return folder;
     await rm(stampFile, { force: true });
-    await writePluginFolder(folder, { count, format, maps, template: await this.template(format) });
+    await writePluginFolder(folder, {
+      count,
+      format,
+      maps,
+      links,
+      template: await this.template(format),
+    });
     await writeFile(stampFile, stamp);
     return folder;
   }
