@@ -1,14 +1,19 @@
-import {
-  NAME_MAX_LENGTH,
-  NAME_PATTERN,
-  NO_CONTROL_CHARACTERS,
-  NO_DOTDOT_SEGMENT,
-  SEMVER_PATTERN,
-} from './schema.js';
+import validRange from 'semver/ranges/valid.js';
+import { DEPENDENCY_FIELDS, crossFieldIssues } from './plugin-dependencies.js';
+import { isPluginName } from './plugin-name.js';
+import { NO_CONTROL_CHARACTERS, NO_DOTDOT_SEGMENT, SEMVER_PATTERN } from './schema.js';
 import type { Manifest } from '../types.js';
 
 /** The keys of the schema, in the order its output lists them. */
-const KNOWN_KEYS = new Set(['name', 'version', 'entryPoint', 'meta', 'description', 'engines']);
+const KNOWN_KEYS = new Set([
+  'name',
+  'version',
+  'entryPoint',
+  'meta',
+  'description',
+  'engines',
+  ...DEPENDENCY_FIELDS,
+]);
 
 /**
  * The manifest the zod schema would return for `json`, computed by hand for
@@ -22,9 +27,13 @@ const KNOWN_KEYS = new Set(['name', 'version', 'entryPoint', 'meta', 'descriptio
  * test checks that every manifest accepted here is accepted there with an
  * equal result (same keys in the same order, same values).
  *
- * Left to the schema: anything but a plain object, `engines` (its range
- * check needs semver), `__proto__` keys, symbol or non-enumerable keys, a
- * known key present with the value `undefined`, and every invalid value.
+ * The dependency fields are checked here too (the same name rules, the same
+ * `semver.validRange`, the same `crossFieldIssues`), so that a folder of
+ * plugins that depend on each other stays on this path.
+ *
+ * Left to the schema: anything but a plain object, `engines`, `__proto__`
+ * keys, symbol or non-enumerable keys, a known key present with the value
+ * `undefined`, and every invalid value.
  *
  * @param json - the parsed contents of `plugin.manifest.json`, any value
  */
@@ -40,9 +49,7 @@ export function fastManifest(json: unknown): Manifest | undefined {
 function check(json: unknown): Manifest | undefined {
   if (!isPlainRecord(json) || Object.hasOwn(json, 'engines')) return undefined;
   const { name, version, entryPoint, meta, description } = json;
-  if (typeof name !== 'string' || name.length > NAME_MAX_LENGTH || !NAME_PATTERN.test(name)) {
-    return undefined;
-  }
+  if (typeof name !== 'string' || !isPluginName(name)) return undefined;
   if (typeof version !== 'string' || !SEMVER_PATTERN.test(version)) return undefined;
   if (typeof entryPoint !== 'string' || !isSafeEntryPoint(entryPoint)) return undefined;
   let metaCopy: Record<string, unknown>;
@@ -54,10 +61,30 @@ function check(json: unknown): Manifest | undefined {
 
   const manifest: Record<string, unknown> = { name, version, entryPoint, meta: metaCopy };
   if (hasDescription) manifest['description'] = description;
+  for (const field of DEPENDENCY_FIELDS) {
+    if (!Object.hasOwn(json, field)) continue;
+    const dependencies = copyDependencies(json[field]);
+    if (dependencies === undefined) return undefined;
+    manifest[field] = dependencies;
+  }
+  if (crossFieldIssues(json).length > 0) return undefined;
   for (const key of Object.keys(json)) {
     if (!KNOWN_KEYS.has(key)) manifest[key] = json[key];
   }
   return manifest as unknown as Manifest;
+}
+
+/** A copy of a dependency field when every key is a plugin name and every value a range. */
+function copyDependencies(value: unknown): Record<string, string> | undefined {
+  if (!isPlainRecord(value)) return undefined;
+  const copy: Record<string, string> = {};
+  for (const [key, range] of Object.entries(value)) {
+    if (!isPluginName(key) || typeof range !== 'string' || validRange(range) === null) {
+      return undefined;
+    }
+    copy[key] = range;
+  }
+  return copy;
 }
 
 function isSafeEntryPoint(entryPoint: string): boolean {

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { ERROR_CODES, describeError, isAugmentError, ManifestError } from '../errors.js';
 import { findJsonErrorPosition } from './json-error.js';
 import { fastManifest } from './fast.js';
+import { crossFieldIssues } from './plugin-dependencies.js';
 import { realPath, statPath } from '../util/fs.js';
 import {
   RefusedFileError,
@@ -27,6 +28,17 @@ export const MAX_MANIFEST_BYTES = 1024 * 1024;
 export interface ManifestValidationIssue {
   /** Dotted JSON path of the offending value, or `"(root)"` for the manifest itself. */
   readonly path: string;
+  /**
+   * The same path as property names (and array indexes), `[]` for the
+   * manifest itself: unambiguous where a key holds a `.`, as plugin names in
+   * `pluginDependencies` may (`["pluginDependencies", "@acme/x.y"]`).
+   */
+  readonly segments: readonly (string | number)[];
+  /**
+   * `"key"` when the key at `segments` is what is wrong (a plugin name in
+   * `pluginDependencies`), `"value"` when its value is.
+   */
+  readonly part: 'key' | 'value';
   /** What the value must be, e.g. `must be a semantic version like "1.0.0"`. */
   readonly message: string;
 }
@@ -34,8 +46,10 @@ export interface ManifestValidationIssue {
 /**
  * Checks a parsed manifest against the rules of `plugin.manifest.json`. Pure:
  * no I/O, and the input is never changed. Besides the rules of
- * `getManifestJsonSchema()`, `engines.host` must be a range
- * `semver.validRange` accepts.
+ * `getManifestJsonSchema()`, `engines.host` and the values of
+ * `pluginDependencies` / `optionalPluginDependencies` must be ranges
+ * `semver.validRange` accepts, a plugin may not name itself in them, and a
+ * name may be in only one of the two.
  *
  * @param json - the parsed contents of `plugin.manifest.json`, any value
  * @param file - path used in the error message
@@ -56,13 +70,16 @@ export function validateManifest(json: unknown, file?: string): Manifest {
     const name: unknown = typeof json === 'object' && json !== null ? Reflect.get(json, 'name') : 0;
     plugin = manifestSchema.shape.name.safeParse(name).data;
     const result = manifestSchema.safeParse(json);
-    if (result.success) return result.data;
-    issues = result.error.issues.map((issue) => ({
-      path: issue.path.length === 0 ? '(root)' : issue.path.map(String).join('.'),
-      message: issue.message,
-    }));
+    const crossField = crossFieldIssues(json);
+    if (result.success && crossField.length === 0) return result.data;
+    issues = [
+      ...(result.error?.issues ?? []).map((issue) =>
+        toIssue(issue.path, issue.message, issue.code === 'invalid_key' ? 'key' : 'value'),
+      ),
+      ...crossField.map((issue) => toIssue(issue.path, issue.message, 'key')),
+    ];
   } catch (error) {
-    issues = [{ path: '(root)', message: `could not be read: ${describeError(error)}` }];
+    issues = [toIssue([], `could not be read: ${describeError(error)}`, 'value')];
   }
   const where = `${plugin === undefined ? '' : `Plugin "${plugin}": `}${file ?? MANIFEST_FILE}`;
   const lines = issues.map((issue) => `- ${issue.path}: ${issue.message}`).join('\n');
@@ -71,6 +88,16 @@ export function validateManifest(json: unknown, file?: string): Manifest {
   const message = `${where} has ${count}:\n${lines}\n${fix}`;
   const error = new ManifestError(ERROR_CODES.MANIFEST_INVALID, message, { plugin, file });
   throw Object.assign(error, { issues: Object.freeze(issues) });
+}
+
+function toIssue(
+  path: readonly PropertyKey[],
+  message: string,
+  part: 'key' | 'value',
+): ManifestValidationIssue {
+  const segments = Object.freeze(path.map((key) => (typeof key === 'number' ? key : String(key))));
+  const dotted = segments.length === 0 ? '(root)' : segments.join('.');
+  return { path: dotted, segments, part, message };
 }
 
 /**

@@ -1,16 +1,14 @@
 import validRange from 'semver/ranges/valid.js';
 import * as z from 'zod/mini';
+import { createDependenciesSchema } from './plugin-dependencies.js';
+import { NAME_MAX_LENGTH, NAME_PATTERN, abortWith, pluginNameChecks } from './plugin-name.js';
+
+export { NAME_MAX_LENGTH, NAME_PATTERN };
 
 /** The name of the manifest file at the root of every plugin directory. */
 export const MANIFEST_FILE = 'plugin.manifest.json';
 
 const SCHEMA_ID = 'urn:augment:plugin-manifest:1';
-
-/** The longest name npm allows. */
-export const NAME_MAX_LENGTH = 214;
-
-/** Lower-case, url-safe, optional `@scope/`; neither part starts with `.` or `_` (npm's rules for new packages). */
-export const NAME_PATTERN = /^(?:@[a-z0-9-][a-z0-9._-]*\/)?[a-z0-9-][a-z0-9._-]*$/u;
 
 /** The regular expression published on semver.org for SemVer 2.0.0. */
 export const SEMVER_PATTERN =
@@ -33,9 +31,6 @@ function requiredString(example: string) {
   });
 }
 
-/** Each rule aborts the ones after it, so that every field reports one clear problem. */
-const abortWith = (error: string) => ({ error, abort: true });
-
 /** Attaches JSON Schema keywords (`description`, `examples`, `title`) to `schema`. */
 function describe<T extends z.ZodMiniType>(schema: T, meta: z.core.GlobalMeta): T {
   z.globalRegistry.add(schema, meta);
@@ -45,29 +40,19 @@ function describe<T extends z.ZodMiniType>(schema: T, meta: z.core.GlobalMeta): 
 /**
  * Builds the rules of `plugin.manifest.json` as a zod 4 (mini) schema: the
  * one source of truth for `validateManifest` and {@link getManifestJsonSchema}.
- * Every rule except the `engines.host` range check is a plain pattern, type
- * or length that JSON Schema can express. Unknown top-level keys pass through.
+ * Every rule except the semver range checks (`engines.host`, the values of
+ * the dependency fields) is a plain pattern, type or length that JSON Schema
+ * can express. The rules across fields are `crossFieldIssues`', applied with
+ * it by `validateManifest`. Unknown top-level keys pass through.
  */
 function createManifestSchema() {
   return describe(
     z.looseObject(
       {
-        name: describe(
-          requiredString('"name": "my-plugin"').check(
-            z.minLength(1, abortWith('must not be empty: use a name like "my-plugin"')),
-            z.maxLength(NAME_MAX_LENGTH, abortWith('must be at most 214 characters long')),
-            z.regex(/^(?![._])/u, abortWith('must not start with "." or "_"')),
-            z.regex(/^[^A-Z]*$/u, abortWith('must be lower-case')),
-            z.regex(NAME_PATTERN, {
-              error:
-                'must be an npm-style package name like "my-plugin" or "@scope/my-plugin" (lower-case letters, digits, "-", "." and "_")',
-            }),
-          ),
-          {
-            description: "npm-style package name, unique among the host's plugins.",
-            examples: ['my-plugin', '@acme/my-plugin'],
-          },
-        ),
+        name: describe(requiredString('"name": "my-plugin"').check(...pluginNameChecks()), {
+          description: "npm-style package name, unique among the host's plugins.",
+          examples: ['my-plugin', '@acme/my-plugin'],
+        }),
         version: describe(
           requiredString('"version": "1.0.0"').check(
             z.regex(SEMVER_PATTERN, {
@@ -135,6 +120,8 @@ function createManifestSchema() {
           ),
           { description: 'Version ranges this plugin supports.' },
         ),
+        pluginDependencies: createDependenciesSchema('pluginDependencies'),
+        optionalPluginDependencies: createDependenciesSchema('optionalPluginDependencies'),
       },
       {
         error:
@@ -206,7 +193,9 @@ const SCHEMA_KEY_RULE = {
  * Published as `@augment/core/plugin.manifest.schema.json`, so a manifest can
  * point its `"$schema"` key at it for editor help. On the known keys it
  * accepts exactly what `validateManifest` accepts, except that it cannot check
- * that `engines.host` is a valid semver range. It is stricter on purpose about
+ * that `engines.host` and the values of `pluginDependencies` /
+ * `optionalPluginDependencies` are valid semver ranges, that a plugin does not
+ * depend on itself, nor that a name is in only one of the two. It is stricter on purpose about
  * the rest: an unknown top-level key (a typo such as `"descripton"`) is an
  * error in the editor (`additionalProperties: false`, with `"$schema"` allowed),
  * while `validateManifest` keeps such keys so that a host loads manifests

@@ -3,22 +3,29 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fastManifest } from '../../src/manifest/fast.js';
+import { crossFieldIssues } from '../../src/manifest/plugin-dependencies.js';
 import { getManifestSchema } from '../../src/manifest/schema.js';
 import { manifestArbitrary } from '../helpers/manifest-arbitrary.js';
 
-/** Compares two manifests: equal values, and the same keys in the same order, top level and `meta`. */
+/**
+ * Compares two manifests: equal values, and the same keys in the same order,
+ * top level, `meta` and the dependency fields.
+ */
 function expectSame(fast: unknown, slow: unknown): void {
   expect(fast).toStrictEqual(slow);
   const keys = (value: unknown): string[] => Object.keys(value as object);
   expect(keys(fast)).toEqual(keys(slow));
-  const meta = (value: unknown): unknown => (value as { meta: unknown }).meta;
-  expect(keys(meta(fast))).toEqual(keys(meta(slow)));
-  expect(Object.getPrototypeOf(meta(fast))).toBe(Object.getPrototypeOf(meta(slow)));
+  for (const field of ['meta', 'pluginDependencies', 'optionalPluginDependencies']) {
+    const inner = (value: unknown): unknown => Reflect.get(value as object, field) ?? {};
+    expect(keys(inner(fast))).toEqual(keys(inner(slow)));
+    expect(Object.getPrototypeOf(inner(fast))).toBe(Object.getPrototypeOf(inner(slow)));
+  }
 }
 
 describe('fastManifest', () => {
   it('accepts only what the schema accepts, with the same result', () => {
     let accepted = 0;
+    let acceptedWithDependencies = 0;
     let runs = 0;
     fc.assert(
       fc.property(manifestArbitrary(), fc.boolean(), fc.boolean(), (generated, viaJson, drop) => {
@@ -31,14 +38,21 @@ describe('fastManifest', () => {
         const fast = fastManifest(value);
         if (fast === undefined) return;
         accepted += 1;
+        const dependencies = [fast.pluginDependencies, fast.optionalPluginDependencies];
+        if (dependencies.some((map) => Object.keys(map ?? {}).length > 0)) {
+          acceptedWithDependencies += 1;
+        }
         const slow = getManifestSchema().safeParse(value);
         expect(slow.success).toBe(true);
+        expect(crossFieldIssues(value)).toEqual([]);
         expectSame(fast, slow.data);
       }),
       { numRuns: 3000 },
     );
-    // not a vacuous pass: the fast path takes a good share of the valid manifests
-    expect(accepted / runs).toBeGreaterThan(0.1);
+    // not a vacuous pass: the fast path takes a good share of the valid
+    // manifests (most generated ones break a rule), dependencies included
+    expect(accepted / runs).toBeGreaterThan(0.05);
+    expect(acceptedWithDependencies / runs).toBeGreaterThan(0.02);
   });
 
   it('keeps unknown keys after the known ones in their order, and copies meta shallowly', () => {
@@ -76,5 +90,32 @@ describe('fastManifest', () => {
       null,
     ];
     for (const value of unusual) expect(fastManifest(value)).toBeUndefined();
+  });
+
+  it('takes valid dependency fields, copied in order, and leaves every broken one to the schema', () => {
+    const base = { name: 'p', version: '1.0.0', entryPoint: './index.js' };
+    const input = JSON.parse(
+      '{"name":"p","version":"1.0.0","entryPoint":"./a.js","optionalPluginDependencies":{"z":"*","a":"1.x"},"pluginDependencies":{"@s/b":"^1.2.0","a.b":">=1 <3"}}',
+    ) as { pluginDependencies: unknown };
+    const fast = fastManifest(input) as unknown as { pluginDependencies: unknown };
+    expectSame(fast, getManifestSchema().parse(input));
+    expect(fast.pluginDependencies).not.toBe(input.pluginDependencies);
+    expect(fastManifest({ ...base, pluginDependencies: {} })).toMatchObject({
+      pluginDependencies: {},
+    });
+    const broken: unknown[] = [
+      { ...base, pluginDependencies: { p: '^1.0.0' } },
+      { ...base, optionalPluginDependencies: { p: '^1.0.0' } },
+      { ...base, pluginDependencies: { q: '1' }, optionalPluginDependencies: { q: '2' } },
+      JSON.parse(
+        '{"name":"p","version":"1.0.0","entryPoint":"x.js","pluginDependencies":{"__proto__":"1"}}',
+      ),
+      { ...base, pluginDependencies: { Q: '1' } },
+      { ...base, pluginDependencies: { q: 'latest' } },
+      { ...base, pluginDependencies: { q: 1 } },
+      { ...base, pluginDependencies: [] },
+      { ...base, pluginDependencies: Object.create(null) as unknown },
+    ];
+    for (const value of broken) expect(fastManifest(value)).toBeUndefined();
   });
 });

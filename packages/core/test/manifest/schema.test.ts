@@ -27,9 +27,14 @@ function validatorAccepts(manifest: unknown): boolean {
 function schemaPaths(manifest: unknown): string[] {
   if (schemaAccepts(manifest)) return [];
   return (schemaAccepts.errors ?? []).map((error) => {
-    const missing: unknown = error.params.missingProperty;
-    const path = error.instancePath.split('/').slice(1);
-    if (typeof missing === 'string') path.push(missing);
+    const path = error.instancePath
+      .split('/')
+      .slice(1)
+      .map((part) => part.replaceAll('~1', '/').replaceAll('~0', '~'));
+    // a missing key, or a key that breaks propertyNames (named by the rule or its parts)
+    const key: unknown =
+      error.params.missingProperty ?? error.params.propertyName ?? error.propertyName;
+    if (typeof key === 'string') path.push(key);
     return path.length === 0 ? '(root)' : path.join('.');
   });
 }
@@ -60,10 +65,51 @@ const good: unknown[] = [
   { ...base, engines: { host: '^1.0.0', node: 20 } },
   { ...base, meta: { a: [1, { b: null }] } },
   { ...base, $schema: './schema.json' },
+  { ...base, pluginDependencies: {}, optionalPluginDependencies: {} },
+  {
+    ...base,
+    pluginDependencies: { 'other-plugin': '^1.2.0', '@acme/x.y': '>=1 <3', '1': '*' },
+    optionalPluginDependencies: { tools: '1.x', ['x'.repeat(214)]: '' },
+  },
 ];
 
 /** The keys validateManifest knows; the others it keeps without checking them. */
-const KNOWN = new Set(['name', 'version', 'entryPoint', 'meta', 'description', 'engines']);
+const KNOWN = new Set([
+  'name',
+  'version',
+  'entryPoint',
+  'meta',
+  'description',
+  'engines',
+  'pluginDependencies',
+  'optionalPluginDependencies',
+]);
+
+const DEPENDENCY_FIELDS = ['pluginDependencies', 'optionalPluginDependencies'] as const;
+
+const isMap = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * The paths validateManifest reports beyond the JSON Schema: ranges semver
+ * refuses, a plugin naming itself, a name in both fields.
+ */
+function pathsBeyondSchema(value: Record<string, unknown>): string[] {
+  const paths: string[] = [];
+  const host = isMap(value.engines) ? value.engines.host : undefined;
+  if (typeof host === 'string' && validRange(host) === null) paths.push('engines.host');
+  for (const field of DEPENDENCY_FIELDS) {
+    const map = value[field];
+    if (!isMap(map)) continue;
+    for (const [key, range] of Object.entries(map)) {
+      const other = field === 'optionalPluginDependencies' ? value.pluginDependencies : undefined;
+      const twice = isMap(other) && Object.hasOwn(other, key);
+      const badRange = typeof range === 'string' && validRange(range) === null;
+      if (badRange || key === value.name || twice) paths.push(`${field}.${key}`);
+    }
+  }
+  return paths;
+}
 
 /** A manifest without the keys validateManifest does not check. */
 function knownKeysOf(value: Record<string, unknown>): Record<string, unknown> {
@@ -109,6 +155,18 @@ const bad: unknown[] = [
   { ...base, engines: [] },
   { ...base, engines: 'x' },
   { ...base, engines: { host: 1 } },
+  { ...base, pluginDependencies: [] },
+  { ...base, pluginDependencies: 'other-plugin' },
+  { ...base, pluginDependencies: { 'Other-Plugin': '^1.0.0' } },
+  { ...base, pluginDependencies: { _other: '^1.0.0' } },
+  { ...base, pluginDependencies: { '': '^1.0.0' } },
+  { ...base, pluginDependencies: { ['x'.repeat(215)]: '^1.0.0' } },
+  { ...base, optionalPluginDependencies: { 'a b': '^1.0.0' } },
+  { ...base, optionalPluginDependencies: { other: 1 } },
+  { ...base, optionalPluginDependencies: { other: null } },
+  JSON.parse(
+    '{"name":"p","version":"1.0.0","entryPoint":"a.js","pluginDependencies":{"__proto__":"^1.0.0"}}',
+  ),
 ];
 
 describe('manifestJsonSchema', () => {
@@ -119,10 +177,28 @@ describe('manifestJsonSchema', () => {
     expect(manifestJsonSchema.description).toBeTypeOf('string');
     const properties = manifestJsonSchema.properties ?? {};
     expect(Object.keys(properties).sort()).toEqual(
-      ['$schema', 'description', 'engines', 'entryPoint', 'meta', 'name', 'version'].sort(),
+      [
+        '$schema',
+        'description',
+        'engines',
+        'entryPoint',
+        'meta',
+        'name',
+        'version',
+        'pluginDependencies',
+        'optionalPluginDependencies',
+      ].sort(),
     );
     for (const property of Object.values(properties)) {
       expect(property).toHaveProperty('description');
+    }
+    for (const field of DEPENDENCY_FIELDS) {
+      expect(properties[field]).toMatchObject({
+        type: 'object',
+        description: expect.stringContaining('not an npm package') as unknown,
+        propertyNames: { maxLength: 214, description: expect.any(String) as unknown },
+        additionalProperties: { type: 'string' },
+      });
     }
     expect(Object.isFrozen(manifestJsonSchema)).toBe(true);
   });
@@ -143,6 +219,19 @@ describe('manifestJsonSchema', () => {
     expect(validatorAccepts(manifest)).toBe(false);
   });
 
+  it('leaves range checks and the rules across fields of the dependencies to validateManifest (documented)', () => {
+    for (const manifest of [
+      { ...base, pluginDependencies: { other: 'latest' } },
+      { ...base, optionalPluginDependencies: { other: '1.2.3.4' } },
+      { ...base, pluginDependencies: { 'my-plugin': '^1.0.0' } },
+      { ...base, optionalPluginDependencies: { 'my-plugin': '^1.0.0' } },
+      { ...base, pluginDependencies: { other: '1' }, optionalPluginDependencies: { other: '2' } },
+    ]) {
+      expect(schemaAccepts(manifest)).toBe(true);
+      expect(validatorAccepts(manifest)).toBe(false);
+    }
+  });
+
   it('flags unknown top-level keys for editors, which validateManifest keeps (forward compatibility)', () => {
     for (const extra of [{ descripton: 'typo' }, { anything: [null] }, { hooks: {} }]) {
       const manifest = { ...base, ...extra };
@@ -160,17 +249,15 @@ describe('manifestJsonSchema', () => {
   it('agrees with validateManifest on arbitrary manifests, on the keys it checks', () => {
     const manifest = manifestArbitrary().map(knownKeysOf);
     fc.assert(
-      fc.property(manifest, (value) => {
-        const engines: unknown = value.engines;
-        const host: unknown =
-          typeof engines === 'object' && engines !== null && !Array.isArray(engines)
-            ? (engines as Record<string, unknown>).host
-            : undefined;
-        const badRange = typeof host === 'string' && validRange(host) === null;
-        expect(validatorAccepts(value)).toBe(schemaAccepts(value) && !badRange);
-        // Both name the same fields (the range check aside).
-        const expected = new Set(schemaPaths(value));
-        if (badRange) expected.add('engines.host');
+      fc.property(manifest, fc.boolean(), (generated, viaJson) => {
+        // a manifest read from disk is what JSON.parse returns (a "__proto__" key is an own key)
+        const value = viaJson
+          ? (JSON.parse(JSON.stringify(generated)) as Record<string, unknown>)
+          : generated;
+        const beyond = pathsBeyondSchema(value);
+        expect(validatorAccepts(value)).toBe(schemaAccepts(value) && beyond.length === 0);
+        // Both name the same fields (the checks beyond the schema aside).
+        const expected = new Set([...schemaPaths(value), ...beyond]);
         expect(new Set(validatorPaths(value))).toEqual(expected);
       }),
       { numRuns: 2000 },
