@@ -172,10 +172,14 @@ function parseManifestText(text: string, label: string, file: string): LoadedMan
 function ruleProblems(error: unknown, label: string, locations: JsonLocations): string[] {
   const issues = getManifestIssues(error);
   if (issues.length > 0) {
-    return issues.map((issue) => {
-      const path = issue.path === '(root)' ? [] : issue.path.split('.');
-      return `${locations.label(label, path)}: ${issue.path}: ${issue.message}`;
-    });
+    // segments, not the dotted path: a plugin name in pluginDependencies may hold a "."
+    const located = issues.map((issue) => ({
+      at: locations.at(issue.segments, issue.part),
+      line: `${locations.label(label, issue.segments, issue.part)}: ${issue.path}: ${issue.message}`,
+    }));
+    // in the file's order (core lists the rules across fields last)
+    located.sort((a, b) => a.at.line - b.at.line || a.at.column - b.at.column);
+    return located.map((problem) => problem.line);
   }
   const cause = error instanceof Error && error.cause !== undefined ? error.cause : error;
   const at = /at line (\d+), column (\d+)/u.exec(describe(error));
