@@ -42,8 +42,9 @@ function describe<T extends z.ZodMiniType>(schema: T, meta: z.core.GlobalMeta): 
  * one source of truth for `validateManifest` and {@link getManifestJsonSchema}.
  * Every rule except the semver range checks (`engines.host`, the values of
  * the dependency fields) is a plain pattern, type or length that JSON Schema
- * can express. The rules across fields are `crossFieldIssues`', applied with
- * it by `validateManifest`. Unknown top-level keys pass through.
+ * can express. The rules across fields (a plugin naming itself, a name in
+ * both dependency fields) are `crossFieldIssues`, which `validateManifest`
+ * applies as well. Unknown top-level keys pass through.
  */
 function createManifestSchema() {
   return describe(
