@@ -46,6 +46,10 @@ export function createDependenciesSchema(field: DependencyField) {
           `${JSON.stringify(issue.input)} (for ${keyOf(issue.path ?? [])}) is not a semver range: use one like "^1.2.0", ">=1 <3", "1.x" or "*"`,
       }),
     );
+  z.globalRegistry.add(range, {
+    description: 'A semver range of the versions of that plugin this one works with.',
+    examples: ['^1.2.0', '>=1 <3', '*'],
+  });
   const schema = z.optional(
     z.record(name, range, {
       error: (issue) =>

@@ -197,7 +197,7 @@ describe('manifestJsonSchema', () => {
         type: 'object',
         description: expect.stringContaining('not an npm package') as unknown,
         propertyNames: { maxLength: 214, description: expect.any(String) as unknown },
-        additionalProperties: { type: 'string' },
+        additionalProperties: { type: 'string', description: expect.any(String) as unknown },
       });
     }
     expect(Object.isFrozen(manifestJsonSchema)).toBe(true);
