@@ -69,7 +69,7 @@ export function createDependenciesSchema(field: DependencyField) {
  * The dependency rules zod cannot see: a plugin may not depend on itself,
  * a name may not be in both fields, and a `__proto__` key (an own key of
  * what `JSON.parse` returns; zod skips it) is not a plugin name. Pure; reads
- * only own enumerable keys of plain objects, so any value is safe.
+ * only own enumerable keys (a proxy that throws is the caller's to catch).
  *
  * @param json - the parsed manifest, any value
  */
