@@ -1,6 +1,6 @@
 // 0 and 1. Cold load of directory plugins: new PluginHost + reload() against
-// the floor's loop, N = 10 … 5000, ESM and CommonJS; and one row with source
-// maps on both sides.
+// the floor's loop, N = 10 … 5000, ESM and CommonJS; and one row of plugins
+// that ship source maps.
 import { measureImportCost } from '../import-cost.mjs';
 import { interleave, runProbe } from '../lib/child.mjs';
 import { lineChartSvg, num, ratioText, verdict, withSpread } from '../lib/report.mjs';
@@ -92,7 +92,7 @@ export async function coldLoad(ctx) {
     }
   }
 
-  // Source maps on both sides: built plugins that ship index.js.map.
+  // Plugins that ship index.js.map (Augment maps their frames lazily, §9).
   const mapsN = ctx.smoke ? 10 : 1000;
   const mapsFolder = await ctx.ws.pluginFolder(`esm-${mapsN}-maps`, {
     count: mapsN,
@@ -120,8 +120,8 @@ export async function coldLoad(ctx) {
       pass: mapsPass,
       group: '§1 Cold load with source maps',
       why:
-        'Source maps cost the same on both sides (Node parses each map on import); the ' +
-        "difference is the directory plugin's own cold-load cost, above.",
+        "Neither side turns Node's source maps on (Augment maps plugin frames lazily, when " +
+        "a stack is formatted); the difference is the directory plugin's own cold-load cost, above.",
       profile: {
         key: `cold-esm-${mapsN}-maps`,
         label: `cold load with source maps, ESM, N = ${mapsN}`,
@@ -254,9 +254,9 @@ export async function coldLoad(ctx) {
           '`@augment/core` is imported (its import cost is the last table) and stops when every ' +
           "plugin is loaded. Each plugin is the builder's layout (`plugin.manifest.json`, " +
           '`package.json` with `"type"`, a 3–4 KB esbuild bundle as `index.js`), without source ' +
-          "maps, so the host's default `sourceMaps: 'auto'` stays off; the source-map row ships " +
-          '`index.js.map` with every plugin and turns source maps on for the floor too ' +
-          '(`process.setSourceMapsEnabled(true)`).',
+          'maps; the source-map row ships `index.js.map` with every plugin, which neither side ' +
+          "reads at load time (the host's default `sourceMaps: 'auto'` maps plugin frames " +
+          'lazily, when a stack is formatted: §9).',
         `Runs: ${ctx.smoke ? '1 (smoke test)' : '10 per size (3 at N = 5000, to keep the whole run near 10 minutes), after one discarded round'}, sides interleaved. ` +
           'The ratio is the median of the per-round ratios Augment / floor (interquartile range in brackets).',
       ],

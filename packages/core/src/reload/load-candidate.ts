@@ -12,7 +12,7 @@ import type { DirFingerprint } from '../sources/directory/fingerprint.js';
 import { debug } from '../util/log.js';
 import { isRegularFile } from '../util/fs.js';
 import { isOwnError } from '../util/own-errors.js';
-import { enableSourceMaps } from '../load/source-maps.js';
+import { registerSourceMap } from '../load/source-maps.js';
 import { withLoadTimeout } from '../util/timeout.js';
 import { loadModulePaced } from '../load/paced-load.js';
 import { MANIFEST_FILE, checkEntryFile } from '../manifest/manifest.js';
@@ -99,7 +99,7 @@ export async function loadCandidate<T, M>(
     }
     const format = await atStage('import', () => detectFormat(entryPath, context.formatCache));
     if (options.sourceMaps === 'auto' && hasSourceMap(entryPath, fromWalk, walk)) {
-      enableSourceMaps(name);
+      registerSourceMap(entryPath);
     }
     const started = performance.now();
     const { value: plugin } = await atStage('import', () =>
