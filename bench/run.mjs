@@ -3,7 +3,8 @@
 //
 //   node run.mjs                   every benchmark, full sizes (~10 minutes)
 //   node run.mjs --smoke           every benchmark once at its smallest size
-//   node run.mjs --only cold,calls some benchmarks
+//   node run.mjs --only cold,calls some benchmarks (cold, reload, archives, calls, memory,
+//                                  builder, authoring, built)
 // A partial run (--smoke, --only) writes its Markdown into the bench's cache
 // folder unless --out says where, so the committed RESULTS.md stays.
 //   node run.mjs --out FILE        where the Markdown goes (charts beside it, in results/)
@@ -25,6 +26,7 @@ import { BENCH_DIR, REPO_DIR, Workspace } from './lib/workspace.mjs';
 import { archives } from './suites/archives.mjs';
 import { authoringLoop } from './suites/authoring.mjs';
 import { builder } from './suites/builder.mjs';
+import { builtPlugins } from './suites/built.mjs';
 import { calls } from './suites/calls.mjs';
 import { coldLoad } from './suites/cold.mjs';
 import { dependencies } from './suites/dependencies.mjs';
@@ -40,6 +42,7 @@ const SUITES = {
   memory,
   builder,
   authoring: authoringLoop,
+  built: builtPlugins,
   dependencies,
 };
 

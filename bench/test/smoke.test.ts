@@ -69,6 +69,7 @@ it('runs every benchmark once at its smallest size', async () => {
     'memory',
     'builder',
     'authoring',
+    'built-plugins',
   ]);
   // smoke runs judge nothing: one run at the smallest size says nothing about a target
   for (const section of result.sections) {
@@ -84,6 +85,7 @@ it('runs every benchmark once at its smallest size', async () => {
     '## 6. Memory under reload',
     '## 7. The builder',
     '## 8. The authoring loop',
+    '## 9. Realistic built plugins',
   ]) {
     expect(markdown).toContain(title);
   }
