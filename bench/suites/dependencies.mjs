@@ -1,4 +1,4 @@
-// 9. Plugin dependencies at scale: the cold load of 5,000 plugins that depend
+// 10. Plugin dependencies at scale: the cold load of 5,000 plugins that depend
 // on each other (chains, and a wide fan-in) against the cold load of the
 // very same plugins without dependencies, in one run.
 import { interleave, runProbe } from '../lib/child.mjs';
@@ -58,7 +58,7 @@ export async function dependencies(ctx) {
         target: `≤ ${TARGET_RATIO}`,
         value: ratio.median.toFixed(2),
         pass,
-        group: '§9 Plugin dependencies',
+        group: '§10 Plugin dependencies',
         why:
           'Resolving dependencies is linear (Tarjan for cycles, counters for the order, ' +
           'union-find for publication groups); what a chain adds is waiting: a plugin is ' +
@@ -76,7 +76,7 @@ export async function dependencies(ctx) {
   return {
     section: {
       id: 'dependencies',
-      title: '9. Plugin dependencies at scale',
+      title: '10. Plugin dependencies at scale',
       intro: [
         `A fresh process per run: \`new PluginHost\` + \`reload()\` over ${n} ES module plugins ` +
           '(the cold-load plugins of §1), once as they are and once with `pluginDependencies` ' +

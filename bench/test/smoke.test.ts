@@ -70,6 +70,7 @@ it('runs every benchmark once at its smallest size', async () => {
     'builder',
     'authoring',
     'built-plugins',
+    'dependencies',
   ]);
   // smoke runs judge nothing: one run at the smallest size says nothing about a target
   for (const section of result.sections) {
@@ -86,6 +87,7 @@ it('runs every benchmark once at its smallest size', async () => {
     '## 7. The builder',
     '## 8. The authoring loop',
     '## 9. Realistic built plugins',
+    '## 10. Plugin dependencies at scale',
   ]) {
     expect(markdown).toContain(title);
   }
