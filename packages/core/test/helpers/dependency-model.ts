@@ -106,12 +106,12 @@ const editArb: fc.Arbitrary<Edit> = fc.oneof(
 );
 
 /**
- * A name in both maps is refused by the manifest rules: keep it required.
- * Most plugins depend only on names before their own, so most sets are
- * acyclic and most plugins get to load.
+ * What the manifest rules allow: no plugin depends on itself, and a name in
+ * both maps is refused (keep it required). Most plugins depend only on names
+ * before their own, so most sets are acyclic and most plugins get to load.
  */
 function tidy(name: string, spec: Spec): Spec {
-  const keep = (n: string): boolean => spec.backwards === true || n < name;
+  const keep = (n: string): boolean => n !== name && (spec.backwards === true || n < name);
   const requires = Object.fromEntries(Object.entries(spec.requires).filter(([n]) => keep(n)));
   const optional = Object.fromEntries(
     Object.entries(spec.optional).filter(([n]) => keep(n) && !Object.hasOwn(requires, n)),

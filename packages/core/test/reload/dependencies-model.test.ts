@@ -52,10 +52,27 @@ describe('dependencies through a real host, on random folders', () => {
             }
           }
         };
+        // started and not yet stopped: onLoad must come after the plugins an
+        // entry depends on, onUnload after the plugins that depend on it
+        const live = new Set<PluginEntry>();
         const host: PluginHost = new PluginHost({
           folder,
           logger: false,
+          onLoad: (entry) => {
+            for (const [dep, held] of Object.entries(entry.dependencies)) {
+              if (!live.has(held)) problems.push(`onLoad ${entry.manifest.name} before its ${dep}`);
+            }
+            live.add(entry);
+          },
           onUnload: (entry) => {
+            for (const other of live) {
+              if (other !== entry && Object.values(other.dependencies).includes(entry)) {
+                problems.push(
+                  `onUnload ${entry.manifest.name} before its dependent ${other.manifest.name}`,
+                );
+              }
+            }
+            live.delete(entry);
             unloaded.add(entry);
             check(`onUnload ${entry.manifest.name}`);
           },
@@ -91,6 +108,9 @@ describe('dependencies through a real host, on random folders', () => {
             problems.push(...checkEnd(view, scan, before, cycles));
             expect(problems).toEqual([]);
           }
+          await host.close();
+          expect(problems).toEqual([]);
+          expect(live.size).toBe(0);
         } finally {
           await host.close();
           await removeDir(root);
