@@ -193,6 +193,9 @@ export class ManifestError extends AugmentError {}
 /** A problem choosing, importing, validating, starting or stopping a plugin. */
 export class LoadError extends AugmentError {}
 
+/** How many failures a {@link StrictModeError}'s message lists; `failures` has them all. */
+const STRICT_LINES = 20;
+
 /**
  * Thrown by `reload()` when the host has `strict: true` and the scan had
  * failures, after what did load was published.
@@ -205,7 +208,10 @@ export class StrictModeError extends AugmentError {
 
   /** @param report - the report of the scan that had failures */
   constructor(report: ReloadReport) {
-    const lines = report.failed.map((f) => `  - ${f.name ?? f.source}: ${f.code} ${f.message}`);
+    const shown = report.failed.slice(0, STRICT_LINES);
+    const lines = shown.map((f) => `  - ${f.name ?? f.source}: ${f.code} ${f.message}`);
+    const more = report.failed.length - shown.length;
+    if (more > 0) lines.push(`  - and ${String(more)} more (see the error's "failures")`);
     super(
       ERROR_CODES.STRICT_FAILED,
       `${report.failed.length === 1 ? '1 plugin' : `${report.failed.length} plugins`} failed and strict mode is on (${ERROR_CODES.STRICT_FAILED}); what did load is published:\n${lines.join('\n')}\nFix the failures listed, or turn "strict" off to serve what loads.`,

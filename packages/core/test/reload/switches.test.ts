@@ -175,6 +175,26 @@ describe('strict mode', () => {
     expect(host.get('good')).toBeDefined();
   });
 
+  it('lists at most 20 failures in its message, and every one in failures', async () => {
+    const files = {};
+    for (let i = 0; i < 25; i += 1) {
+      Object.assign(
+        files,
+        inFolder(`plugins/bad-${String(i)}`, esmPlugin(`bad-${String(i)}`, 'throw 1;\n')),
+      );
+    }
+    await writeFiles(temp.root, files);
+    const error = (await temp
+      .makeHost({ strict: true })
+      .reload()
+      .catch((e: unknown) => e)) as StrictModeError;
+    expect(error.failures).toHaveLength(25);
+    expect(error.message.split('\n').filter((line) => line.startsWith('  - bad-'))).toHaveLength(
+      20,
+    );
+    expect(error.message).toContain('and 5 more');
+  });
+
   it('resolves when nothing failed, and is off by default', async () => {
     await writeFiles(temp.root, inFolder('plugins/good', esmPlugin('good')));
     expect((await temp.makeHost({ strict: true }).reload()).added).toEqual(['good']);
