@@ -70,6 +70,36 @@ done({ first: first.added, log, loaded, cascade: cascade.updated, afterCascade, 
       });
     });
 
+    it('serves an update while another plugin of the same scan still hangs at import', async () => {
+      const run = await runHost(
+        root,
+        `
+touch(path.join('plugins', 'fast', 'plugin.manifest.json'), ${JSON.stringify(manifest('fast', './index.mjs'))});
+touch(path.join('plugins', 'fast', 'index.mjs'), "export default { v: 1 };\\n");
+const host = new core.PluginHost({ folder: 'plugins', logger: false, loadTimeoutMs: 60000 });
+await host.reload();
+const flag = path.resolve('release');
+touch(path.join('plugins', 'slow', 'plugin.manifest.json'), ${JSON.stringify(manifest('slow', './index.mjs'))});
+touch(path.join('plugins', 'slow', 'index.mjs'), "import { existsSync } from 'node:fs';\\nawait new Promise((r) => { const t = setInterval(() => { if (existsSync(" + JSON.stringify(flag) + ")) { clearInterval(t); r(); } }, 5); });\\nexport default { v: 'slow' };\\n");
+touch(path.join('plugins', 'fast', 'index.mjs'), "export default { v: 2 };\\n");
+let settled = false;
+const served = new Promise((resolve) => host.on('plugin:loaded', ({ entry }) => { if (entry.manifest.name === 'fast') resolve({ settled, v: host.get('fast').plugin.v, slow: host.get('slow') === undefined ? 'absent' : 'loaded' }); }));
+const reload = host.reload().finally(() => { settled = true; });
+const atUpdate = await served;
+touch(flag, '');
+const report = await reload;
+await host.close();
+done({ atUpdate, updated: report.updated, added: report.added });`,
+        { kind },
+      );
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.result).toEqual({
+        atUpdate: { settled: false, v: 2, slow: 'absent' },
+        updated: ['fast'],
+        added: ['slow'],
+      });
+    });
+
     it('rejects a strict reload with every failure, after publishing what loaded', async () => {
       const run = await runHost(
         root,
