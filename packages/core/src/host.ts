@@ -61,6 +61,8 @@ export class PluginHost<T = unknown, M = PluginMeta> extends EventEmitter<Plugin
   readonly #reloader: Reloader<T, M>;
   readonly #reportedSkips = new Set<string>();
   #running: Promise<ReloadReport> | undefined;
+  /** The strict-mode promise of each scan's promise, so that calls sharing a scan share it. */
+  readonly #strict = new WeakMap<Promise<ReloadReport>, Promise<ReloadReport>>();
   #queued: Promise<ReloadReport> | undefined;
   #watcher: Promise<FolderWatcher> | undefined;
   #closed: Promise<void> | undefined;
@@ -114,10 +116,18 @@ export class PluginHost<T = unknown, M = PluginMeta> extends EventEmitter<Plugin
    * @throws {StrictModeError} `AUG_STRICT_FAILED` with `strict: true` when the scan had failures
    */
   reload(): Promise<ReloadReport> {
-    return this.#schedule('manual').then((report) => {
-      if (this.options.strict && report.failed.length > 0) throw new StrictModeError(report);
-      return report;
-    });
+    const scan = this.#schedule('manual');
+    if (!this.options.strict) return scan;
+    // calls that share a scan share its promise, strict or not
+    let strict = this.#strict.get(scan);
+    if (strict === undefined) {
+      strict = scan.then((report) => {
+        if (report.failed.length > 0) throw new StrictModeError(report);
+        return report;
+      });
+      this.#strict.set(scan, strict);
+    }
+    return strict;
   }
 
   /**

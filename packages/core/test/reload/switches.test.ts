@@ -202,6 +202,18 @@ describe('strict mode', () => {
     expect((await temp.makeHost().reload()).failed).toHaveLength(1);
   });
 
+  it('gives calls that share a scan the same promise', async () => {
+    await writeFiles(temp.root, inFolder('plugins/bad', esmPlugin('bad', 'throw 1;\n')));
+    const host = temp.makeHost({ strict: true });
+    const first = host.reload();
+    const second = host.reload();
+    const third = host.reload();
+    expect(second).toBe(third);
+    expect(first).not.toBe(second);
+    await expect(first).rejects.toBeInstanceOf(StrictModeError);
+    await expect(second).rejects.toBeInstanceOf(StrictModeError);
+  });
+
   it('rejects the first load of a watching host', async () => {
     await writeFiles(temp.root, inFolder('plugins/bad', esmPlugin('bad', 'throw 1;\n')));
     const host = temp.makeHost({ strict: true, watch: true });
