@@ -1,0 +1,133 @@
+/**
+ * What a user downloads: the files `npm pack` puts in @augment/core's tarball
+ * (from the built package: `npm run build -w @augment/core` first). One ES
+ * module build, which the CommonJS entry only `require()`s; its declarations;
+ * no source maps; zod and semver bundled (devDependencies) or dependencies,
+ * never both; and the whole under {@link MAX_UNPACKED_BYTES}. Measured in
+ * bench/RESULTS.md (install size and import cost).
+ */
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const CORE = resolve(fileURLToPath(new URL('../', import.meta.url)));
+
+/**
+ * The bound on the unpacked tarball: about 420 KB today (a 300 KB bundle,
+ * its declarations twice, the README). A second build (+300 KB) or source
+ * maps (+900 KB) cannot hide under it; growth beyond it is a decision to
+ * measure (`node bench/import-cost.mjs`) and record, not an accident.
+ */
+const MAX_UNPACKED_BYTES = 500_000;
+
+/** A string each library's bundled code holds, which survives minification. */
+const BUNDLED_MARKERS = { zod: '$ZodType', semver: 'SEMVER_SPEC_VERSION' } as const;
+
+interface PackResult {
+  unpackedSize: number;
+  files: { path: string; size: number }[];
+}
+
+interface PackageJson {
+  dependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+}
+
+function run(
+  command: string,
+  args: readonly string[],
+  cwd: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    execFile(command, args, { cwd, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
+      done({ code, stdout, stderr });
+    });
+  });
+}
+
+let pack: PackResult;
+let dir: string;
+
+beforeAll(async () => {
+  const npm = await run('npm', ['pack', '--dry-run', '--json', '--loglevel=error'], CORE);
+  expect(npm.code, `npm pack --dry-run failed in ${CORE}:\n${npm.stderr}`).toBe(0);
+  const [result] = JSON.parse(npm.stdout) as PackResult[];
+  if (result === undefined) throw new Error(`npm pack --dry-run reported nothing in ${CORE}`);
+  pack = result;
+  dir = await mkdtemp(join(tmpdir(), 'augment-package-size-'));
+});
+
+afterAll(async () => {
+  if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+});
+
+describe("@augment/core's tarball", () => {
+  it(`unpacks to under ${MAX_UNPACKED_BYTES / 1000} KB, without source maps`, () => {
+    const sizes = pack.files.map((file) => `${file.path} ${file.size}`).join('\n');
+    expect(pack.unpackedSize, `the tarball's files:\n${sizes}`).toBeLessThan(MAX_UNPACKED_BYTES);
+    expect(pack.files.filter((file) => file.path.endsWith('.map'))).toEqual([]);
+  });
+
+  it('holds one build: the CommonJS entry only requires the ES module', () => {
+    const paths = pack.files.map((file) => file.path);
+    expect(paths).toEqual(expect.arrayContaining(['dist/index.js', 'dist/index.cjs']));
+    expect(paths.filter((path) => /\.(?:c|m)?js$/u.test(path)).sort()).toEqual([
+      'dist/index.cjs',
+      'dist/index.js',
+    ]);
+    const entry = pack.files.find((file) => file.path === 'dist/index.cjs');
+    expect(entry?.size).toBeLessThan(1024);
+    expect(readFileSync(join(CORE, 'dist/index.cjs'), 'utf8')).toContain("require('./index.js')");
+  });
+
+  it.each(Object.entries(BUNDLED_MARKERS))(
+    'bundles %s only when it is not a dependency',
+    (name, marker) => {
+      const pkg = JSON.parse(readFileSync(join(CORE, 'package.json'), 'utf8')) as PackageJson;
+      const bundled = readFileSync(join(CORE, 'dist/index.js'), 'utf8').includes(marker);
+      if (pkg.dependencies?.[name] !== undefined) {
+        expect(bundled, `${name} is a dependency: dist/index.js must not hold a copy`).toBe(false);
+      } else {
+        expect(bundled, `${name} is not a dependency: dist/index.js must bundle it`).toBe(true);
+        expect(pkg.devDependencies?.[name], `${name} must be a devDependency`).toBeDefined();
+      }
+    },
+  );
+});
+
+describe('the CommonJS entry', () => {
+  it('gives a CommonJS host the very module an ES module host imports, without a warning', async () => {
+    const script = join(dir, 'one-copy.cjs');
+    const esm = JSON.stringify(new URL('../dist/index.js', import.meta.url).href);
+    await writeFile(
+      script,
+      `const required = require(${JSON.stringify(join(CORE, 'dist/index.cjs'))});
+import(${esm}).then((imported) => {
+  console.log(JSON.stringify({
+    same: required.PluginHost === imported.PluginHost && required.AugmentError === imported.AugmentError,
+    keys: Object.keys(required).length === Object.keys(imported).length,
+  }));
+});
+`,
+    );
+    const result = await run(process.execPath, [script], dir);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({ same: true, keys: true });
+  });
+
+  it('says what to do when this Node.js cannot require() an ES module', async () => {
+    const script = join(dir, 'no-require-esm.cjs');
+    await writeFile(script, `require(${JSON.stringify(join(CORE, 'dist/index.cjs'))});\n`);
+    const result = await run(process.execPath, ['--no-experimental-require-module', script], dir);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain('@augment/core is an ES module');
+    expect(result.stderr).toContain('Node.js 20.19 or later');
+    expect(result.stderr).toContain("import('@augment/core')");
+  });
+});
