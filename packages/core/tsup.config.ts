@@ -1,5 +1,6 @@
 import { defineConfig } from 'tsup';
 import { lazyImports } from './scripts/lazy-imports.js';
+import { lazyZod } from './scripts/lazy-zod.js';
 
 // One ES module build: `require('@augment/core')` loads the same file through
 // the dist/index.cjs that scripts/write-cjs-entry.mjs writes (Node 20.19+ and
@@ -22,6 +23,7 @@ export default defineConfig({
   // (6 MB installed) and semver's ~20 small CommonJS files through the ESM
   // loader 7 ms; bundled, only the parts we use ship.
   noExternal: ['zod', 'semver'],
-  // semver, node:crypto and node:zlib load on first use, not at import
-  esbuildPlugins: [lazyImports()],
+  // semver, node:crypto and node:zlib load on first use, not at import; zod
+  // (in dist/zod.cjs) when the manifest schema is first needed
+  esbuildPlugins: [lazyImports(), lazyZod()],
 });

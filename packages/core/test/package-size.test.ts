@@ -1,10 +1,11 @@
 /**
  * What a user downloads: the files `npm pack` puts in @augment/core's tarball
  * (from the built package: `npm run build -w @augment/core` first). One ES
- * module build, which the CommonJS entry only `require()`s; its declarations;
- * no source maps; zod and semver bundled (devDependencies) or dependencies,
- * never both; and the whole under {@link MAX_UNPACKED_BYTES}. Measured in
- * bench/RESULTS.md (install size and import cost).
+ * module build, which the CommonJS entry only `require()`s, and zod beside
+ * it in dist/zod.cjs, loaded when the manifest schema is first needed; their
+ * declarations; no source maps; zod and semver bundled (devDependencies) or
+ * dependencies, never both; and the whole under {@link MAX_UNPACKED_BYTES}.
+ * Measured in bench/RESULTS.md (install size and import cost).
  */
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -75,10 +76,10 @@ describe("@augment/core's tarball", () => {
 
   it('holds one build: the CommonJS entry only requires the ES module', () => {
     const paths = pack.files.map((file) => file.path);
-    expect(paths).toEqual(expect.arrayContaining(['dist/index.js', 'dist/index.cjs']));
     expect(paths.filter((path) => /\.(?:c|m)?js$/u.test(path)).sort()).toEqual([
       'dist/index.cjs',
       'dist/index.js',
+      'dist/zod.cjs',
     ]);
     const entry = pack.files.find((file) => file.path === 'dist/index.cjs');
     expect(entry?.size).toBeLessThan(1024);
@@ -89,15 +90,52 @@ describe("@augment/core's tarball", () => {
     'bundles %s only when it is not a dependency',
     (name, marker) => {
       const pkg = JSON.parse(readFileSync(join(CORE, 'package.json'), 'utf8')) as PackageJson;
-      const bundled = readFileSync(join(CORE, 'dist/index.js'), 'utf8').includes(marker);
+      const bundled = pack.files
+        .filter((file) => /\.(?:c|m)?js$/u.test(file.path))
+        .some((file) => readFileSync(join(CORE, file.path), 'utf8').includes(marker));
       if (pkg.dependencies?.[name] !== undefined) {
-        expect(bundled, `${name} is a dependency: dist/index.js must not hold a copy`).toBe(false);
+        expect(bundled, `${name} is a dependency: dist/ must not hold a copy`).toBe(false);
       } else {
-        expect(bundled, `${name} is not a dependency: dist/index.js must bundle it`).toBe(true);
+        expect(bundled, `${name} is not a dependency: dist/ must bundle it`).toBe(true);
         expect(pkg.devDependencies?.[name], `${name} must be a devDependency`).toBeDefined();
       }
     },
   );
+});
+
+describe('the built package', () => {
+  it('loads zod only when a manifest needs the schema, from CommonJS and ES modules', async () => {
+    const script = join(dir, 'schema-on-demand.cjs');
+    const esm = JSON.stringify(new URL('../dist/index.js', import.meta.url).href);
+    await writeFile(
+      script,
+      `const path = require('node:path');
+const zodLoaded = () => Object.keys(require.cache).some((file) => path.basename(file) === 'zod.cjs');
+const steps = [];
+const check = (core) => {
+  steps.push(zodLoaded());
+  core.validateManifest({ name: 'fine', version: '1.0.0', entryPoint: './dist/index.js' });
+  steps.push(zodLoaded());
+  try {
+    core.validateManifest({ name: 'Broken', version: '1', entryPoint: './dist/index.js' });
+  } catch (error) {
+    steps.push(error.code, core.getManifestIssues(error).length);
+  }
+  steps.push(zodLoaded(), Object.keys(core.getManifestJsonSchema().properties).includes('entryPoint'));
+};
+import(${esm}).then((core) => {
+  check(core);
+  check(require(${JSON.stringify(join(CORE, 'dist/index.cjs'))}));
+  console.log(JSON.stringify(steps));
+});
+`,
+    );
+    const result = await run(process.execPath, [script], dir);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const once = [false, false, 'AUG_MANIFEST_INVALID', 2, true, true];
+    expect(JSON.parse(result.stdout)).toEqual([...once, true, true, ...once.slice(2)]);
+  });
 });
 
 describe('the CommonJS entry', () => {
