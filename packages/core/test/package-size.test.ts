@@ -138,6 +138,26 @@ import(${esm}).then((core) => {
   });
 });
 
+describe('importing the built package', () => {
+  it.each(['esm', 'cjs'])('from %s loads neither node:crypto nor node:zlib', async (kind) => {
+    const script = join(dir, `builtins-${kind}.cjs`);
+    const load =
+      kind === 'esm'
+        ? `import(${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)})`
+        : `Promise.resolve(require(${JSON.stringify(join(CORE, 'dist/index.cjs'))}))`;
+    await writeFile(
+      script,
+      `${load}.then(() => {
+  console.log(JSON.stringify(process.moduleLoadList.filter((name) => /^NativeModule (crypto|zlib)$/.test(name))));
+});
+`,
+    );
+    const result = await run(process.execPath, [script], dir);
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout)).toEqual([]);
+  });
+});
+
 describe('the CommonJS entry', () => {
   it('gives a CommonJS host the very module an ES module host imports, without a warning', async () => {
     const script = join(dir, 'one-copy.cjs');
