@@ -1,59 +1,108 @@
 // The import cost of @augment/core's build, each sample in a fresh Node
-// process: `import()` of dist/index.js and `require()` of dist/index.cjs.
-// Build first (`npm run build -w @augment/core`). `npm run bench` reports it
-// beside the cold loads (whose clock starts after the import).
+// process: `import()` of dist/index.js and `require()` of dist/index.cjs,
+// against `import()` of chokidar alone (core's watcher, a library of the same
+// kind: the target is at most 1.5 times its cost). Each probe is a script
+// file, as a host is: `node -e` loads node:crypto and the streams before the
+// probe starts, which would hide their cost. Build first (`npm run build -w
+// @augment/core`). `npm run bench` reports it beside the cold loads (whose
+// clock starts after the import).
 //
-//   node bench/import-cost.mjs [runs=15]
+//   node bench/import-cost.mjs [runs=15] [dist=packages/core/dist]
+//
+// `dist` is another build of core to measure (a folder inside packages/core,
+// so that it resolves core's packages), for a before/after comparison.
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { summary } from './lib/stats.mjs';
 
-const dist = new URL('../packages/core/dist/', import.meta.url);
-const esm = fileURLToPath(new URL('index.js', dist));
-const cjs = fileURLToPath(new URL('index.cjs', dist));
+const CORE = fileURLToPath(new URL('../packages/core/', import.meta.url));
+/** The chokidar core depends on, as core resolves it. */
+const CHOKIDAR = createRequire(join(CORE, 'package.json')).resolve('chokidar');
 
-const probes = {
-  'import() dist/index.js': `const t = process.hrtime.bigint();
-import(${JSON.stringify(esm)}).then(() => console.log(Number(process.hrtime.bigint() - t) / 1e6));`,
-  'require() dist/index.cjs': `const t = process.hrtime.bigint();
-require(${JSON.stringify(cjs)});
-console.log(Number(process.hrtime.bigint() - t) / 1e6);`,
-};
+/** The label of the comparison probe. */
+export const CHOKIDAR_LABEL = 'import() chokidar alone';
+
+/** Import cost of core at most this many times chokidar's (issue 15). */
+export const IMPORT_COST_TARGET = 1.5;
+
+/** A probe's script: the wall time of `load` in ms, then its CPU time in ms. */
+const probe = (load) => `const t = process.hrtime.bigint();
+const c = process.cpuUsage();
+Promise.resolve(${load}).then(() => {
+  const cpu = process.cpuUsage(c);
+  console.log(Number(process.hrtime.bigint() - t) / 1e6, (cpu.user + cpu.system) / 1e3);
+});`;
 
 /**
- * @param {string} code
- * @returns {Promise<number>}
+ * @param {string} dist - the build of core to measure, absolute
+ * @returns {Record<string, string>} each probe's script, by label
  */
-const sample = (code) =>
-  new Promise((resolve, reject) => {
-    execFile(process.execPath, ['-e', code], { encoding: 'utf8' }, (error, stdout) => {
-      if (error) reject(error);
-      else resolve(Number(stdout));
+function probes(dist) {
+  return {
+    'import() dist/index.js': probe(`import(${JSON.stringify(join(dist, 'index.js'))})`),
+    'require() dist/index.cjs': probe(`require(${JSON.stringify(join(dist, 'index.cjs'))})`),
+    [CHOKIDAR_LABEL]: probe(`import(${JSON.stringify(CHOKIDAR)})`),
+  };
+}
+
+/**
+ * @param {string} file - a probe script
+ * @returns {Promise<{ wall: number, cpu: number }>}
+ */
+const sample = (file) =>
+  new Promise((resolvePromise, reject) => {
+    execFile(process.execPath, [file], { encoding: 'utf8' }, (error, stdout, stderr) => {
+      const [wall, cpu] = stdout.trim().split(' ').map(Number);
+      if (error !== null || stderr !== '' || !(wall >= 0) || !(cpu >= 0)) {
+        reject(error ?? new Error(`${file}: ${stdout}${stderr}`));
+      } else resolvePromise({ wall, cpu });
     });
   });
 
 /**
- * Measures both probes, interleaved, in fresh processes.
+ * Measures the probes, interleaved, in fresh processes.
  *
  * @param {number} runs - samples of each probe (after one discarded round)
- * @returns {Promise<Record<string, ReturnType<typeof summary>>>} by probe label
+ * @param {string} [dist] - the build of core to measure (default: packages/core/dist)
+ * @returns {Promise<Record<string, ReturnType<typeof summary> & { cpu: ReturnType<typeof summary> }>>}
+ *   the wall time by probe label, with the CPU time beside it
  */
-export async function measureImportCost(runs) {
-  for (const file of [esm, cjs]) {
+export async function measureImportCost(runs, dist = join(CORE, 'dist')) {
+  for (const file of ['index.js', 'index.cjs'].map((name) => join(dist, name))) {
     if (!existsSync(file))
       throw new Error(`${file} is missing: run npm run build -w @augment/core`);
   }
-  /** @type {Record<string, number[]>} */
-  const samples = {};
-  for (const label of Object.keys(probes)) samples[label] = [];
-  for (let round = 0; round <= runs; round += 1) {
-    for (const [label, code] of Object.entries(probes)) {
-      const ms = await sample(code);
-      if (round > 0) samples[label].push(ms);
+  const dir = mkdtempSync(join(tmpdir(), 'augment-import-cost-'));
+  try {
+    const files = Object.entries(probes(dist)).map(([label, code], index) => {
+      const file = join(dir, `probe-${index}.cjs`);
+      writeFileSync(file, code);
+      return [label, file];
+    });
+    /** @type {Record<string, { wall: number[], cpu: number[] }>} */
+    const samples = {};
+    for (const [label] of files) samples[label] = { wall: [], cpu: [] };
+    for (let round = 0; round <= runs; round += 1) {
+      for (const [label, file] of files) {
+        const { wall, cpu } = await sample(file);
+        if (round === 0) continue;
+        samples[label].wall.push(wall);
+        samples[label].cpu.push(cpu);
+      }
     }
+    return Object.fromEntries(
+      Object.entries(samples).map(([label, s]) => [
+        label,
+        { ...summary(s.wall), cpu: summary(s.cpu) },
+      ]),
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-  return Object.fromEntries(Object.entries(samples).map(([label, s]) => [label, summary(s)]));
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
@@ -61,9 +110,20 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   if (!Number.isInteger(runs) || runs < 1) {
     throw new Error(`runs must be a positive integer, got "${process.argv[2]}"`);
   }
-  console.log(`node ${process.version}, ${runs} fresh processes each`);
-  for (const [label, s] of Object.entries(await measureImportCost(runs))) {
-    const range = `min ${s.min.toFixed(1)}, max ${s.max.toFixed(1)}`;
-    console.log(`${label.padEnd(26)} median ${s.median.toFixed(1)} ms (${range})`);
+  const dist = process.argv[3] === undefined ? undefined : resolve(process.argv[3]);
+  const results = await measureImportCost(runs, dist);
+  const chokidar = results[CHOKIDAR_LABEL];
+  console.log(
+    `node ${process.version}, ${runs} fresh processes each, ${dist ?? 'packages/core/dist'}`,
+  );
+  console.log(
+    `${'probe'.padEnd(26)} ${'wall median'.padEnd(29)} CPU median  ×chokidar (wall, CPU; target ≤ ${IMPORT_COST_TARGET})`,
+  );
+  for (const [label, s] of Object.entries(results)) {
+    const wall = `${s.median.toFixed(1)} ms (${s.min.toFixed(1)} – ${s.max.toFixed(1)})`;
+    const ratio = `${(s.median / chokidar.median).toFixed(2)}, ${(s.cpu.median / chokidar.cpu.median).toFixed(2)}`;
+    console.log(
+      `${label.padEnd(26)} ${wall.padEnd(29)} ${`${s.cpu.median.toFixed(1)} ms`.padEnd(11)} ${ratio}`,
+    );
   }
 }
