@@ -32,6 +32,7 @@ import { coldLoad } from './suites/cold.mjs';
 import { dependencies } from './suites/dependencies.mjs';
 import { memory } from './suites/memory.mjs';
 import { reloads } from './suites/reload.mjs';
+import { installSize } from './suites/size.mjs';
 
 /** @type {Record<string, (ctx: import('./suites/context.mjs').Context) => Promise<{ section: import('./lib/report.mjs').Section, chart?: string }>>} */
 const SUITES = {
@@ -44,6 +45,7 @@ const SUITES = {
   authoring: authoringLoop,
   built: builtPlugins,
   dependencies,
+  size: installSize,
 };
 
 const { values } = parseArgs({

@@ -1,7 +1,6 @@
 // 0 and 1. Cold load of directory plugins: new PluginHost + reload() against
 // the floor's loop, N = 10 … 5000, ESM and CommonJS; and one row of plugins
 // that ship source maps.
-import { measureImportCost } from '../import-cost.mjs';
 import { interleave, runProbe } from '../lib/child.mjs';
 import { lineChartSvg, num, ratioText, verdict, withSpread } from '../lib/report.mjs';
 import { pairRatios, summary } from '../lib/stats.mjs';
@@ -181,9 +180,6 @@ export async function coldLoad(ctx) {
     }
   }
 
-  ctx.log('import cost of @augment/core');
-  const importCost = await measureImportCost(ctx.smoke ? 1 : 10);
-
   const tables = [
     {
       columns: [
@@ -210,14 +206,6 @@ export async function coldLoad(ctx) {
       rows: growthRows,
     });
   }
-  tables.push({
-    columns: ['import cost of @augment/core (not in the times above)', 'median', 'min – max'],
-    rows: Object.entries(importCost).map(([label, s]) => [
-      label,
-      withSpread(s),
-      `${num(s.min)} – ${num(s.max)} ms`,
-    ]),
-  });
 
   const chart = lineChartSvg({
     title: 'Cold load: time per plugin (median), directory plugins',
@@ -251,7 +239,7 @@ export async function coldLoad(ctx) {
           'the floor: read each `plugin.manifest.json` (callback `fs.readFile`), `JSON.parse`, then ' +
           '`import()` (ESM) or `require()` (CommonJS) the entry point, all plugins in parallel, ' +
           'keeping the exports that pass the same type guard. The clock starts after ' +
-          '`@augment/core` is imported (its import cost is the last table) and stops when every ' +
+          '`@augment/core` is imported (its import cost: [§9](#install-size-and-import-cost)) and stops when every ' +
           "plugin is loaded. Each plugin is the builder's layout (`plugin.manifest.json`, " +
           '`package.json` with `"type"`, a 3–4 KB esbuild bundle as `index.js`), without source ' +
           'maps; the source-map row ships `index.js.map` with every plugin, which neither side ' +

@@ -71,6 +71,7 @@ it('runs every benchmark once at its smallest size', async () => {
     'authoring',
     'built-plugins',
     'dependencies',
+    'install-size-and-import-cost',
   ]);
   // smoke runs judge nothing: one run at the smallest size says nothing about a target
   for (const section of result.sections) {
@@ -88,6 +89,7 @@ it('runs every benchmark once at its smallest size', async () => {
     '## 8. The authoring loop',
     '## 9. Realistic built plugins',
     '## 10. Plugin dependencies at scale',
+    '## 11. Install size and import cost',
   ]) {
     expect(markdown).toContain(title);
   }
