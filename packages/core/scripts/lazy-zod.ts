@@ -28,10 +28,21 @@ const NAMESPACE = 'augment-lazy-zod';
 /** The module that stands for `zod/mini` in the bundle: each export loads the chunk on first use. */
 async function callThrough(): Promise<string> {
   const zod: Record<string, unknown> = await import('zod/mini');
+  const chunk = JSON.stringify(`./${CHUNK}`);
   const lines = [
     "import { createRequire } from 'node:module';",
+    "import { fileURLToPath } from 'node:url';",
     'let zod;',
-    `const load = () => (zod ??= createRequire(import.meta.url)(${JSON.stringify(`./${CHUNK}`)}));`,
+    'function loadChunk() {',
+    `  try { return createRequire(import.meta.url)(${chunk}); } catch (error) {`,
+    "    if (error?.code !== 'MODULE_NOT_FOUND') throw error;",
+    `    const file = fileURLToPath(new URL(${chunk}, import.meta.url));`,
+    // a host bundled into one file: the chunk stayed in node_modules
+    '    throw new Error(`@augment/core needs ${file} (its copy of zod) to check a manifest against its schema, and the file is missing. ' +
+      'A host bundled into one file must keep @augment/core external, or copy node_modules/@augment/core/dist/zod.cjs beside the bundle.`, { cause: error });',
+    '  }',
+    '}',
+    'const load = () => (zod ??= loadChunk());',
   ];
   for (const name of ZOD_EXPORTS) {
     const kind = typeof zod[name];

@@ -9,7 +9,7 @@
  */
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -135,6 +135,26 @@ import(${esm}).then((core) => {
     expect(result.code).toBe(0);
     const once = [false, false, 'AUG_MANIFEST_INVALID', 2, true, true];
     expect(JSON.parse(result.stdout)).toEqual([...once, true, true, ...once.slice(2)]);
+  });
+});
+
+describe('a host bundled into one file', () => {
+  it('is told to keep core external when dist/zod.cjs stayed behind', async () => {
+    const bundle = join(dir, 'host-bundle.mjs');
+    await copyFile(join(CORE, 'dist/index.js'), bundle);
+    const script = join(dir, 'bundled-host.mjs');
+    await writeFile(
+      script,
+      `import { validateManifest } from './host-bundle.mjs';
+validateManifest({ name: 'fine', version: '1.0.0', entryPoint: './dist/index.js' });
+validateManifest({ name: 'Broken' });
+`,
+    );
+    const result = await run(process.execPath, [script], dir);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain(`${join(dir, 'zod.cjs')} (its copy of zod)`);
+    expect(result.stderr).toContain('is missing');
+    expect(result.stderr).toContain('keep @augment/core external');
   });
 });
 
