@@ -239,7 +239,7 @@ export async function coldLoad(ctx) {
           'the floor: read each `plugin.manifest.json` (callback `fs.readFile`), `JSON.parse`, then ' +
           '`import()` (ESM) or `require()` (CommonJS) the entry point, all plugins in parallel, ' +
           'keeping the exports that pass the same type guard. The clock starts after ' +
-          '`@augment/core` is imported (its import cost: [§9](#install-size-and-import-cost)) and stops when every ' +
+          '`@augment/core` is imported (its import cost: [§11](#install-size-and-import-cost)) and stops when every ' +
           "plugin is loaded. Each plugin is the builder's layout (`plugin.manifest.json`, " +
           '`package.json` with `"type"`, a 3–4 KB esbuild bundle as `index.js`), without source ' +
           'maps; the source-map row ships `index.js.map` with every plugin, which neither side ' +
