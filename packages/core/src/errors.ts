@@ -157,8 +157,9 @@ export interface AugmentErrorDetails {
 
 /**
  * Base class of every error Augment creates. Check with {@link isAugmentError}
- * rather than `instanceof`: two copies of `@augment/core` (an ESM and a CJS
- * build, or two versions) each have their own class.
+ * rather than `instanceof`: two copies of `@augment/core` in one process
+ * (two versions, or a host bundle's copy beside the installed one) each have
+ * their own class.
  */
 export class AugmentError extends Error {
   /** Stable machine-readable code, e.g. `AUG_MANIFEST_INVALID`. */
