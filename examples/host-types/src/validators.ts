@@ -22,10 +22,21 @@ function greeterIssues(value: unknown): Issue[] {
   if (!isRecord(value)) {
     return [{ message: `expected an object with a greet() method, got ${describe(value)}` }];
   }
+  const issues: Issue[] = [];
   if (typeof value['greet'] !== 'function') {
-    return [{ path: ['greet'], message: `expected a function, got ${describe(value['greet'])}` }];
+    issues.push({
+      path: ['greet'],
+      message: `expected a function, got ${describe(value['greet'])}`,
+    });
   }
-  return [];
+  const uses = value['uses'];
+  if (uses !== undefined && typeof uses !== 'function') {
+    issues.push({
+      path: ['uses'],
+      message: `expected a function or nothing, got ${describe(uses)}`,
+    });
+  }
+  return issues;
 }
 
 /** What is wrong with a manifest's `meta`, measured against {@link GreeterMeta}; `[]` when it fits. */
@@ -74,7 +85,7 @@ function createSchema<T>(check: (value: unknown) => Issue[]): StandardSchemaV1<T
 
 /**
  * A Standard Schema for a plugin's export: an object (or function) with a
- * `greet` method. Pass it as the host's `validator`; a plugin that fails it
+ * `greet` method, and a `uses` method or none. Pass it as the host's `validator`; a plugin that fails it
  * is reported as `AUG_VALIDATE_REJECTED`, with each issue as `path: message`.
  * Only the shape can be checked at run time, not what `greet` returns.
  */

@@ -40,6 +40,16 @@ describe('greeterSchema', () => {
     expect(isGreeter(undefined)).toBe(false);
   });
 
+  it('accepts a uses() method or none, and names a uses that is not a function', () => {
+    expect(issuesOf(greeterSchema, { greet: () => 'hi', uses: () => undefined })).toEqual([]);
+    expect(issuesOf(greeterSchema, { greet: () => 'hi', uses: undefined })).toEqual([]);
+    expect(issuesOf(greeterSchema, { uses: 'example-plugin' })).toEqual([
+      'greet: expected a function, got undefined',
+      'uses: expected a function or nothing, got a string',
+    ]);
+    expect(isGreeter({ greet: () => 'hi', uses: null })).toBe(false);
+  });
+
   it('is a Standard Schema of version 1', () => {
     expect(greeterSchema['~standard'].version).toBe(1);
     expect(greeterSchema['~standard'].vendor).toBe('@augment/example-host-types');
