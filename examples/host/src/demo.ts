@@ -3,6 +3,7 @@ import { PluginHost } from '@augment/core';
 import type { Logger, ReloadReport } from '@augment/core';
 import { greeterMetaSchema, greeterSchema } from '@augment/example-host-types';
 import { startBuilderWatch } from './builder-watch.js';
+import { cascadeLines, handDependencies } from './dependencies.js';
 import { greetAll } from './greet.js';
 import { installArchive, linkExample, unlinkExample } from './install.js';
 import type { DemoOptions } from './options.js';
@@ -45,6 +46,7 @@ function createHost(options: DemoOptions) {
     cacheDir: options.cacheDir,
     watch: options.watch,
     watchDebounceMs: 300, // a source edit and the rebuild it causes make one reload
+    onLoad: handDependencies, // each plugin gets the greeters it depends on, before it serves
     logger,
   });
 }
@@ -116,7 +118,7 @@ async function runWatch(options: DemoOptions, show: ShowPath): Promise<void> {
       print('', ...failureLines(failure, show));
     });
     watched.on('reload:done', ({ report }) => {
-      print('', reloadLine(report));
+      print('', reloadLine(report), ...cascadeLines(report, watched.getAll()));
       const changed = ['added', 'updated', 'removed', 'kept'] as const;
       if (changed.some((key) => report[key].length > 0)) {
         print('', ...greetingLines(greetAll(watched.getAll())));

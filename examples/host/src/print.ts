@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import { ERROR_CODES } from '@augment/core';
 import type { PluginEntry, PluginFailure, ReloadReport } from '@augment/core';
 import type { Greeter, GreeterMeta } from '@augment/example-host-types';
+import { formatDependencies } from './dependencies.js';
 import type { Greeting } from './greet.js';
 import { formatTable } from './table.js';
 
@@ -23,7 +24,7 @@ function formatMeta(meta: GreeterMeta): string {
     .join(' ');
 }
 
-/** The table of loaded plugins: name, version, format, origin (directory or archive), source, load time, meta. */
+/** The table of loaded plugins: name, version, format, origin (directory or archive), source, load time, meta, dependencies. */
 export function loadedLines(
   entries: readonly PluginEntry<Greeter, GreeterMeta>[],
   report: ReloadReport,
@@ -38,16 +39,17 @@ export function loadedLines(
     `Loaded ${plural(entries.length, 'plugin')} from ${show(folder)} in ${ms(report.durationMs)} (${extracted}):`,
     '',
   ];
-  const rows = entries.map(({ manifest, format, origin, source, loadMs }) => [
-    manifest.name,
-    manifest.version,
-    format,
-    origin,
-    origin === 'directory' ? `${basename(source)}/` : basename(source),
-    ms(loadMs),
-    formatMeta(manifest.meta),
+  const rows = entries.map((entry) => [
+    entry.manifest.name,
+    entry.manifest.version,
+    entry.format,
+    entry.origin,
+    entry.origin === 'directory' ? `${basename(entry.source)}/` : basename(entry.source),
+    ms(entry.loadMs),
+    formatMeta(entry.manifest.meta),
+    formatDependencies(entry),
   ]);
-  const header = ['NAME', 'VERSION', 'FORMAT', 'ORIGIN', 'SOURCE', 'LOAD', 'META'];
+  const header = ['NAME', 'VERSION', 'FORMAT', 'ORIGIN', 'SOURCE', 'LOAD', 'META', 'DEPENDS ON'];
   return [...lines, ...formatTable(header, rows).map((line) => `  ${line}`)];
 }
 

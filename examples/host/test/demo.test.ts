@@ -212,9 +212,14 @@ describe('the demo host', () => {
     expect(code, output).toBe(0);
 
     // the table: the zip from its archive, the hand-written plugins from their directories
-    expect(output).toMatch(/Loaded 3 plugins from .* \(1 archive extracted\):/);
+    expect(output).toMatch(/Loaded 4 plugins from .* \(1 archive extracted\):/);
+    expect(output).toMatch(/NAME +VERSION +FORMAT +ORIGIN +SOURCE +LOAD +META +DEPENDS ON\n/);
     expect(output).toMatch(
-      /example-plugin +1\.0\.0 +esm +archive +example-plugin\.zip +[\d.]+ ms +kind=casual priority=50/,
+      /example-plugin +1\.0\.0 +esm +archive +example-plugin\.zip +[\d.]+ ms +kind=casual priority=50 +-\n/,
+    );
+    // the plugin that builds on the example plugin, and what it was loaded against
+    expect(output).toMatch(
+      /hello-dependent +1\.0\.0 +esm +directory +hello-dependent\/ +[\d.]+ ms +kind=casual priority=40 +example-plugin 1\.0\.0\n/,
     );
     expect(output).toMatch(
       /hello-esm +1\.0\.0 +esm +directory +hello-esm\/ +[\d.]+ ms +kind=formal/,
@@ -232,6 +237,8 @@ describe('the demo host', () => {
       'hello-esm Grace: Good day, Grace. A pleasure to receive you again, for visit number 7.',
       'example-plugin Ada: Hi Ada, nice to meet you!',
       'example-plugin Grace: Welcome back, Grace! Your last visit was 3 days ago.',
+      'hello-dependent Ada: As example-plugin says: "Hi Ada, nice to meet you!" Make yourself at home.',
+      'hello-dependent Grace: As example-plugin says: "Welcome back, Grace! Your last visit was 3 days ago." Make yourself at home.',
       "hello-cjs Ada: Hey Ada! Look who's here, waving from CommonJS.",
       "hello-cjs Grace: Hey Grace! Look who's here, waving from CommonJS.",
     ]);
@@ -254,6 +261,7 @@ describe('the demo host', () => {
 
     // the linked folder serves; the zip of the same version loses to it
     expect(demo.output).toMatch(/example-plugin +1\.0\.0 +esm +directory +example-plugin\//);
+    expect(demo.output).toMatch(/hello-dependent +1\.0\.0 +.* +example-plugin 1\.0\.0\n/);
     expect(demo.output).toMatch(/stage +conflict\n +code +AUG_CONFLICT_DUPLICATE/);
     expect((await lstat(join(plugins, 'example-plugin'))).isSymbolicLink()).toBe(true);
 
@@ -264,7 +272,13 @@ describe('the demo host', () => {
 
     await demo.waitFor(/example-plugin +Ada +Hi Ada, nice to meet you, from the edit!/, RELOAD_MS);
     expect(demo.output).toMatch(/\[augment watch\] rebuilt in/);
-    expect(demo.output).toMatch(/reload in [\d.]+ ms: updated example-plugin/);
+    // the dependent is reloaded with it, against the new version, and greets through it
+    expect(demo.output).toMatch(
+      /reload in [\d.]+ ms: updated example-plugin, hello-dependent\n {2}hello-dependent reloaded against the new example-plugin \(its dependency\)/,
+    );
+    expect(demo.output).toMatch(
+      /hello-dependent +Ada +As example-plugin says: "Hi Ada, nice to meet you, from the edit!"/,
+    );
 
     demo.child.kill('SIGINT');
     const exit = await within(demo.exited, EXIT_MS, 'the demo to exit after SIGINT');
