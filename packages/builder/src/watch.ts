@@ -4,7 +4,7 @@ import { createBuildContext } from './build.js';
 import type { BuildResult } from './build.js';
 import type { BuildOptions } from './config.js';
 import { BUILD_ERROR_CODES } from './errors.js';
-import { typecheck } from './typecheck.js';
+import { createIncrementalTypecheck } from './incremental-typecheck.js';
 
 const debug = debuglog('augment');
 
@@ -120,8 +120,10 @@ function isIgnored(dir: string, path: string): boolean {
  * `plugin.manifest.json`, `package.json`, `tsconfig.json` changes; a
  * `tsconfig.json` change starts from a fresh context. Changes are debounced; a
  * change during a build queues exactly one more build. After each successful
- * build the type check (`typecheck()`, a separate process) runs beside the
- * watcher and never delays the next rebuild. A failed build is reported as a
+ * build the type check runs beside the watcher, in a worker thread with the
+ * project's TypeScript, incrementally (a builder program made over the
+ * previous one), and never delays the next rebuild; a result that a newer
+ * build outdated is dropped. A failed build is reported as a
  * `build:failed` event and watching goes on. Resolves once the first build has
  * finished, whether or not it succeeded.
  *
@@ -153,29 +155,34 @@ export async function watch(options: WatchOptions): Promise<BuildWatcher> {
     }
   };
 
+  // started now: TypeScript loads while the first build runs
+  const checker = checkTypes ? createIncrementalTypecheck(dir) : undefined;
+  /** Builds reported so far, and whether the last one succeeded: a check made before the last build is stale. */
+  let builds = 0;
+  let lastBuilt = false;
   let checking = false;
-  let checkAgain = false;
   const runTypecheck = async (): Promise<void> => {
+    if (checker === undefined) return;
     checking = true;
-    do {
-      checkAgain = false;
+    // checks the latest successful build; a result that a newer build outdated is dropped
+    while (!closed && lastBuilt) {
+      const build = builds;
       const started = performance.now();
       try {
-        const { status, diagnostics, formatted } = await typecheck(dir);
+        const { status, diagnostics, formatted } = await checker.check();
         const durationMs = performance.now() - started;
-        // when a build finished meanwhile this result is stale: check again instead
-        if (!checkAgain)
-          emit({ type: 'types:checked', status, diagnostics, formatted, durationMs });
+        if (build !== builds) continue;
+        emit({ type: 'types:checked', status, diagnostics, formatted, durationMs });
       } catch (error) {
+        if (build !== builds) continue;
         emit({ type: 'watch:failed', error });
       }
-    } while (checkAgain && !closed);
+      break;
+    }
     checking = false;
   };
   const requestTypecheck = (): void => {
-    if (!checkTypes || closed) return;
-    if (checking) checkAgain = true;
-    else void runTypecheck();
+    if (!checking) void runTypecheck();
   };
 
   /** Builds once; never rejects: the outcome is the event to report. */
@@ -201,8 +208,10 @@ export async function watch(options: WatchOptions): Promise<BuildWatcher> {
     }
   };
   const report = (event: RebuildEvent): void => {
+    builds += 1;
+    lastBuilt = event.type === 'build:done';
     emit(event);
-    if (event.type === 'build:done') requestTypecheck();
+    if (lastBuilt) requestTypecheck();
   };
 
   const flush = (): void => {
@@ -258,6 +267,7 @@ export async function watch(options: WatchOptions): Promise<BuildWatcher> {
       await running;
       await context?.dispose();
       context = undefined;
+      await checker?.close();
     })();
     return closing;
   };
