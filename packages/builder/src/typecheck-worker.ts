@@ -44,6 +44,20 @@ export function typecheckWorker(): void {
   };
   const { dir, typescript } = threads.workerData as TypecheckWorkerData;
 
+  // Below normal priority, on Linux where a thread has its own (its id in
+  // /proc/thread-self): on a busy machine the check yields the cores to the
+  // rebuild and to the host loading the new bundle. Elsewhere it stays normal.
+  try {
+    const os = process.getBuiltinModule('node:os');
+    const fs = process.getBuiltinModule('node:fs');
+    const thread = Number(fs.readlinkSync('/proc/thread-self').split('/').at(-1));
+    if (Number.isInteger(thread) && thread > 0 && thread !== process.pid) {
+      os.setPriority(thread, os.constants.priority.PRIORITY_BELOW_NORMAL);
+    }
+  } catch {
+    // no /proc, or not allowed: normal priority
+  }
+
   let loaded: unknown;
   try {
     loaded = createRequire(typescript)(typescript);
