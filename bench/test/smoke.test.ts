@@ -72,6 +72,7 @@ it('runs every benchmark once at its smallest size', async () => {
     'built-plugins',
     'dependencies',
     'install-size-and-import-cost',
+    'watch-typecheck',
   ]);
   // smoke runs judge nothing: one run at the smallest size says nothing about a target
   for (const section of result.sections) {
@@ -90,6 +91,7 @@ it('runs every benchmark once at its smallest size', async () => {
     '## 9. Realistic built plugins',
     '## 10. Plugin dependencies at scale',
     '## 11. Install size and import cost',
+    '## 12. `augment watch` with the type check',
   ]) {
     expect(markdown).toContain(title);
   }
