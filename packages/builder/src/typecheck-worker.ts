@@ -79,24 +79,37 @@ export function typecheckWorker(): void {
   };
 
   /** Parsed files by name and parse settings, reused while their text is unchanged. */
-  const files = new Map<string, { text: string; file: TS.SourceFile }>();
+  const files = new Map<string, { text: string; stamp: string; file: TS.SourceFile }>();
   let versions = 0;
   let previous: TS.SemanticDiagnosticsBuilderProgram | undefined;
+  const fs = process.getBuiltinModule('node:fs');
+  /**
+   * Size and mtime of an installed file (a package's or TypeScript's own
+   * `lib.*.d.ts`): enough to tell that it changed, and cheaper than reading
+   * it; the project's own files are compared by content.
+   */
+  const stampOf = (fileName: string): string => {
+    if (!fileName.includes('/node_modules/')) return '';
+    const stats = fs.statSync(fileName, { throwIfNoEntry: false });
+    return stats === undefined ? '' : `${stats.size}:${stats.mtimeMs}`;
+  };
 
   const getSourceFile: TS.CompilerHost['getSourceFile'] = (fileName, settings) => {
-    const text = ts.sys.readFile(fileName);
-    if (text === undefined) return undefined;
     const key =
       typeof settings === 'object'
         ? `${fileName}|${settings.languageVersion}|${settings.impliedNodeFormat ?? ''}|${settings.jsDocParsingMode ?? ''}`
         : `${fileName}|${settings}`;
     const cached = files.get(key);
+    const stamp = stampOf(fileName);
+    if (stamp !== '' && cached?.stamp === stamp) return cached.file;
+    const text = ts.sys.readFile(fileName);
+    if (text === undefined) return undefined;
     if (cached?.text === text) return cached.file;
     const file = ts.createSourceFile(fileName, text, settings);
     // the builder tells changed files by this version
     versions += 1;
     Reflect.set(file, 'version', String(versions));
-    files.set(key, { text, file });
+    files.set(key, { text, stamp, file });
     return file;
   };
 
