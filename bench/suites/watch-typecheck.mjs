@@ -72,10 +72,10 @@ export async function watchTypecheck(ctx) {
       intro: [
         'A generated plugin project of about 340 lines of TypeScript over zod (ten modules of ' +
           'schemas with inferred types, and an entry that imports them all; ' +
-          '[lib/realistic-project.mjs](../lib/realistic-project.mjs)), inside a host folder. ' +
+          '[lib/realistic-project.mjs](lib/realistic-project.mjs)), inside a host folder. ' +
           'Each session starts `augment watch` on it (Augment: with the type check, as ' +
           "`npm run watch` runs it; floor: `--no-typecheck`, esbuild's incremental rebuild " +
-          'alone), then a host on the folder ([probes/serve.mjs](../probes/serve.mjs): ' +
+          'alone), then a host on the folder ([probes/serve.mjs](probes/serve.mjs): ' +
           '`new PluginHost({ folder, watch: true })`, default `watchDebounceMs` of 100 ms), which ' +
           'prints the greeting of the plugin after each reload. Each edit changes the greeting in ' +
           '`src/index.ts`; times run from the write to `dist/index.js` on disk holding it ' +
