@@ -129,6 +129,7 @@ export class Reloader<T, M> {
     );
     const { winners, failures: conflicts } = settleConflicts(valid);
     failures.push(...conflicts);
+    await breathe();
     const state: ScanState = {
       failures: [],
       unloading: [],
@@ -169,6 +170,7 @@ export class Reloader<T, M> {
       }
     }
 
+    await breathe();
     const resolutions = await runSchedule(nodes, this.#published, (members) => {
       this.#publish(members, state);
     });
@@ -302,7 +304,7 @@ export class Reloader<T, M> {
     from: PluginSource,
     context: ScanContext,
     dependencies: ResolvedDependencies<T, M>,
-    keepable: boolean,
+    keepable: () => boolean,
   ): Resolution<T, M> | Promise<Resolution<T, M>> {
     const previous = this.#published.get(candidate.manifest.name);
     if (
@@ -315,7 +317,9 @@ export class Reloader<T, M> {
       return { entry: previous };
     }
     const afterFailure = (failure: PluginFailure): Resolution<T, M> =>
-      keepable ? { entry: previous, failure } : { entry: undefined, failure, reason: 'dependency' };
+      keepable()
+        ? { entry: previous, failure }
+        : { entry: undefined, failure, reason: 'dependency' };
     const key = this.#dependencyKey(dependencies);
     const sticky = this.#sticky.get(candidate.source);
     if (
@@ -372,6 +376,11 @@ export class Reloader<T, M> {
   }
 }
 
+/** Lets the event loop turn when this stretch of synchronous work has used its slice. */
+async function breathe(): Promise<void> {
+  if (loopPacer.spent()) await loopPacer.turn();
+}
+
 /** A name that stops (or never starts) serving this scan, without waiting for anything. */
 function offNode<T, M>(
   name: string,
@@ -402,7 +411,7 @@ function heldNode<T, M>(entry: PluginEntry<T, M>): ScheduledNode<T, M> {
     requires: dependencyMap(manifest.pluginDependencies),
     optional: dependencyMap(manifest.optionalPluginDependencies),
     settle: (_dependencies, keepable) => {
-      if (keepable) return { entry };
+      if (keepable()) return { entry };
       const changed = Object.keys(entry.dependencies).sort(compareStrings);
       return {
         entry: undefined,

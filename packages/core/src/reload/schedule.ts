@@ -36,13 +36,13 @@ export interface ScheduledNode<T, M> {
   /** How it ends without waiting for anything (a removed or disabled plugin). */
   readonly immediate?: Resolution<T, M>;
   /**
-   * Ends it once its dependencies are known. `keepable` tells whether the
+   * Ends it once its dependencies are known. `keepable()` tells whether the
    * entry that serves now may keep serving if this fails (every plugin it
    * was loaded against still serves the same version).
    */
   readonly settle?: (
     dependencies: ResolvedDependencies<T, M>,
-    keepable: boolean,
+    keepable: () => boolean,
   ) => Resolution<T, M> | Promise<Resolution<T, M>>;
 }
 
@@ -89,6 +89,17 @@ export function runSchedule<T, M>(
   return new Schedule(nodes, published, publish).run();
 }
 
+const NO_NAMES: readonly string[] = Object.freeze([]);
+const NO_DEPENDENCIES: Readonly<Record<string, never>> = Object.freeze(
+  Object.create(null) as Record<string, never>,
+);
+
+function isEmpty(map: object): boolean {
+  for (const key in map) if (Object.hasOwn(map, key)) return false;
+  return true;
+}
+const NO_EDGES: Readonly<Record<string, unknown>> = Object.freeze({});
+
 class Schedule<T, M> {
   readonly #resolutions = new Map<string, Resolution<T, M>>();
   readonly #waiting = new Map<string, number>();
@@ -114,11 +125,14 @@ class Schedule<T, M> {
       this.#done = resolve;
       this.#fail = reject;
     });
-    const graph = new Map<string, string[]>();
+    const graph = new Map<string, readonly string[]>();
+    let edges = 0;
     for (const node of this.nodes.values()) {
-      graph.set(node.name, node.immediate === undefined ? this.#edges(node) : []);
+      const names = node.immediate === undefined ? this.#edges(node) : NO_NAMES;
+      graph.set(node.name, names);
+      edges += names.length;
     }
-    for (const cycle of findCycles(graph)) {
+    for (const cycle of edges === 0 ? [] : findCycles(graph)) {
       const path = cyclePath(graph, cycle);
       for (const name of cycle) {
         const node = this.nodes.get(name) as ScheduledNode<T, M>;
@@ -127,7 +141,7 @@ class Schedule<T, M> {
           failure: cycleFailure(node, path),
           reason: 'dependency',
         });
-        graph.set(name, []);
+        graph.set(name, NO_NAMES);
       }
     }
     for (const [name, edges] of graph) {
@@ -144,11 +158,14 @@ class Schedule<T, M> {
   }
 
   /** The names a node waits for: its dependencies in the scan, and those of the entry that serves. */
-  #edges(node: ScheduledNode<T, M>): string[] {
-    const names = new Set([...Object.keys(node.requires), ...Object.keys(node.optional)]);
-    const current = this.published.get(node.name);
-    if (current !== undefined)
-      for (const name of Object.keys(current.dependencies)) names.add(name);
+  #edges(node: ScheduledNode<T, M>): readonly string[] {
+    const current = this.published.get(node.name)?.dependencies;
+    const lists = [node.requires, node.optional, current ?? NO_EDGES].map((map) =>
+      Object.keys(map),
+    );
+    // most plugins have no dependencies: no set, no copy
+    if (lists.every((list) => list.length === 0)) return NO_NAMES;
+    const names = new Set(lists.flat());
     return [...names].filter((name) => this.nodes.has(name));
   }
 
@@ -188,7 +205,7 @@ class Schedule<T, M> {
       this.#finish(name, { entry: undefined, failure: resolved.failure, reason: 'dependency' });
       return;
     }
-    const outcome = node.settle(resolved.dependencies, this.#keepable(node));
+    const outcome = node.settle(resolved.dependencies, () => this.#keepable(node));
     if (!(outcome instanceof Promise)) {
       this.#finish(name, outcome);
       return;
@@ -208,6 +225,7 @@ class Schedule<T, M> {
   #resolveDependencies(
     node: ScheduledNode<T, M>,
   ): { dependencies: ResolvedDependencies<T, M> } | { failure: PluginFailure } {
+    if (isEmpty(node.requires) && isEmpty(node.optional)) return { dependencies: NO_DEPENDENCIES };
     const dependencies = Object.create(null) as Record<string, PluginEntry<T, M>>;
     for (const [name, range] of Object.entries(node.requires)) {
       const resolution = this.#resolutions.get(name);
@@ -263,7 +281,12 @@ class Schedule<T, M> {
       this.#groups.markChanged(name);
     }
     const group = this.#groups.resolve(name);
-    if (group !== undefined) {
+    const quiet =
+      group !== undefined &&
+      group.length === 1 &&
+      resolution.entry === current &&
+      resolution.failure === undefined;
+    if (group !== undefined && !quiet) {
       const members = group.map((member) => ({
         name: member,
         resolution: this.#resolutions.get(member) as Resolution<T, M>,

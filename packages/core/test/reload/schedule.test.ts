@@ -66,7 +66,7 @@ class Harness {
     name: string,
     spec: Spec,
     deps: ResolvedDependencies<string, unknown>,
-    keepable: boolean,
+    keepable: () => boolean,
     initial: boolean,
   ): Resolution<string, unknown> | Promise<Resolution<string, unknown>> {
     const previous = this.published.get(name);
@@ -86,7 +86,7 @@ class Harness {
     return ticks(spec.ticks).then((): Resolution<string, unknown> => {
       if (spec.fails) {
         const failure = failureOf(name);
-        return keepable
+        return keepable()
           ? { entry: previous, failure }
           : { entry: undefined, failure, reason: 'dependency' };
       }
