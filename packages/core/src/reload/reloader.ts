@@ -171,9 +171,20 @@ export class Reloader<T, M> {
     }
 
     await breathe();
-    const resolutions = await runSchedule(nodes, this.#published, (members) => {
-      this.#publish(members, state);
-    });
+    const failedBefore = new Map<string, PluginFailure>();
+    for (const failure of failures) {
+      if (failure.name !== undefined && failure.stage !== 'conflict') {
+        failedBefore.set(failure.name, failure);
+      }
+    }
+    const resolutions = await runSchedule(
+      nodes,
+      this.#published,
+      (members) => {
+        this.#publish(members, state);
+      },
+      failedBefore,
+    );
     await Promise.all(state.unloading);
     this.#forgetSticky(collected.candidates, resolutions, before);
     await this.#endScan();

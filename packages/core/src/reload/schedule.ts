@@ -79,14 +79,17 @@ export function sameDependencies<T, M>(
  * @param nodes - every name of the scan: each candidate, and each name that served before
  * @param published - what serves; changed only through `publish`
  * @param publish - announces one publication, right after it is applied to `published`
+ * @param failedBefore - plugins that are not in the scan because they failed before it
+ *   (an `engines.host` mismatch): their dependents fail with that failure as the cause
  * @returns how each name ended, once every name has
  */
 export function runSchedule<T, M>(
   nodes: ReadonlyMap<string, ScheduledNode<T, M>>,
   published: Published<T, M>,
   publish: (members: readonly Publication<T, M>[]) => void,
+  failedBefore: ReadonlyMap<string, PluginFailure> = new Map(),
 ): Promise<Map<string, Resolution<T, M>>> {
-  return new Schedule(nodes, published, publish).run();
+  return new Schedule(nodes, published, publish, failedBefore).run();
 }
 
 const NO_NAMES: readonly string[] = Object.freeze([]);
@@ -116,6 +119,7 @@ class Schedule<T, M> {
     private readonly nodes: ReadonlyMap<string, ScheduledNode<T, M>>,
     private readonly published: Published<T, M>,
     private readonly publish: (members: readonly Publication<T, M>[]) => void,
+    private readonly failedBefore: ReadonlyMap<string, PluginFailure>,
   ) {
     this.#groups = new Groups(nodes.keys());
   }
@@ -231,12 +235,15 @@ class Schedule<T, M> {
       const resolution = this.#resolutions.get(name);
       const entry = resolution?.entry;
       if (entry === undefined) {
+        const before = resolution === undefined ? this.failedBefore.get(name) : undefined;
         const state =
-          resolution === undefined || resolution.reason === 'removed'
-            ? ({ why: 'missing' } as const)
-            : resolution.reason === 'disabled'
-              ? ({ why: 'disabled' } as const)
-              : ({ why: 'failed', failure: resolution.failure } as const);
+          before !== undefined
+            ? ({ why: 'failed', failure: before } as const)
+            : resolution === undefined || resolution.reason === 'removed'
+              ? ({ why: 'missing' } as const)
+              : resolution.reason === 'disabled'
+                ? ({ why: 'disabled' } as const)
+                : ({ why: 'failed', failure: resolution.failure } as const);
         return { failure: unavailableDependency(node, name, range, state) };
       }
       if (!semverSatisfies(entry.manifest.version, range, { includePrerelease: true })) {

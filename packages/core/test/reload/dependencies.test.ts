@@ -116,6 +116,24 @@ describe('plugin dependencies', () => {
     expect(failed['ext']?.cause.cause).toBe(failed['base']?.cause);
   });
 
+  it('links a dependency that failed before loading (engines.host) as the cause', async () => {
+    await writePlugins({ base: {}, ext: { deps: { base: '*' } } });
+    await writeFiles(temp.root, {
+      'plugins/base/plugin.manifest.json': {
+        name: 'base',
+        version: '1.0.0',
+        entryPoint: './index.mjs',
+        engines: { host: '^9.0.0' },
+      },
+    });
+    const report = await temp.makeHost({ hostVersion: '1.0.0' }).reload();
+    const failed = byName(report.failed);
+    expect(failed['base']?.code).toBe(ERROR_CODES.ENGINES_MISMATCH);
+    expect(failed['ext']?.code).toBe(ERROR_CODES.DEPENDENCY_FAILED);
+    expect(failed['ext']?.message).toContain(ERROR_CODES.ENGINES_MISMATCH);
+    expect(failed['ext']?.cause.cause).toBe(failed['base']?.cause);
+  });
+
   it('loads none of a cycle, names every member, and fails what depends on it', async () => {
     await writePlugins({
       a: { deps: { b: '*' } },
