@@ -8,6 +8,7 @@ import {
   type PluginEntry,
   type PluginFailure,
   type ReloadReport,
+  type SwitchReport,
 } from '../src/index.js';
 
 interface Greeter {
@@ -22,6 +23,23 @@ expectTypeOf(typed.getAll()).toEqualTypeOf<PluginEntry<Greeter>[]>();
 expectTypeOf(typed.get('x')).toEqualTypeOf<PluginEntry<Greeter> | undefined>();
 expectTypeOf(typed.getFailures()).toEqualTypeOf<readonly PluginFailure[]>();
 expectTypeOf(typed.reload()).toEqualTypeOf<Promise<ReloadReport>>();
+
+// dependencies are entries of the same host; switches resolve to a report
+expectTypeOf<PluginEntry<Greeter>['dependencies']>().toEqualTypeOf<
+  Readonly<Record<string, PluginEntry<Greeter>>>
+>();
+expectTypeOf(typed.disable('x')).toEqualTypeOf<Promise<SwitchReport>>();
+expectTypeOf(typed.enable('x')).toEqualTypeOf<Promise<SwitchReport>>();
+expectTypeOf(typed.disabled).toEqualTypeOf<string[]>();
+expectTypeOf<SwitchReport>().toExtend<ReloadReport>();
+new PluginHost<Greeter>({
+  folder: './plugins',
+  strict: true,
+  disabled: ['a'],
+  onLoad: (entry) => {
+    expectTypeOf(entry.dependencies['other']?.plugin).toEqualTypeOf<Greeter | undefined>();
+  },
+});
 
 const inferred = new PluginHost({ folder: './plugins', validator: isGreeter });
 expectTypeOf(inferred.find(() => true)).toEqualTypeOf<Greeter | undefined>();
