@@ -5,6 +5,7 @@ import type { BuildResult } from './build.js';
 import type { BuildOptions } from './config.js';
 import { BUILD_ERROR_CODES } from './errors.js';
 import { createIncrementalTypecheck } from './incremental-typecheck.js';
+import { createRecheck } from './watch-recheck.js';
 
 const debug = debuglog('augment');
 
@@ -119,7 +120,9 @@ function isIgnored(dir: string, path: string): boolean {
  * `createBuildContext().rebuild()`) whenever a file under `src/` or `assets/`, or one of
  * `plugin.manifest.json`, `package.json`, `tsconfig.json` changes; a
  * `tsconfig.json` change starts from a fresh context. Changes are debounced; a
- * change during a build queues exactly one more build. After each successful
+ * change during a build queues exactly one more build. No save is lost: a
+ * changed file is looked at again once the file watcher's throttle window has
+ * passed, and rebuilt if it differs from what the last build read. After each successful
  * build the type check runs beside the watcher, in a worker thread with the
  * project's TypeScript, incrementally (a builder program made over the
  * previous one), and never delays the next rebuild; a result that a newer
@@ -187,6 +190,7 @@ export async function watch(options: WatchOptions): Promise<BuildWatcher> {
 
   /** Builds once; never rejects: the outcome is the event to report. */
   const attempt = async (initial: boolean): Promise<RebuildEvent> => {
+    await recheck.snapshot();
     const changed = [...pending];
     pending.clear();
     const fresh = freshContext;
@@ -233,6 +237,8 @@ export async function watch(options: WatchOptions): Promise<BuildWatcher> {
     if (timer !== undefined) clearTimeout(timer);
     timer = setTimeout(flush, debounceMs);
   };
+  // a save whose change event chokidar dropped is found and rebuilt
+  const recheck = createRecheck((path) => pending.has(path), changed);
 
   const watching = [
     resolve(dir, 'src'),
@@ -249,6 +255,7 @@ export async function watch(options: WatchOptions): Promise<BuildWatcher> {
   watcher.on('all', (event, path) => {
     const absolute = resolve(path);
     if (event === 'add' || event === 'change' || event === 'unlink' || event === 'unlinkDir') {
+      recheck.schedule(absolute);
       changed(absolute);
     } else if (event === 'addDir' && isAsset(absolute)) {
       // an empty folder under assets/ is copied too
@@ -263,6 +270,7 @@ export async function watch(options: WatchOptions): Promise<BuildWatcher> {
     closing ??= (async () => {
       closed = true;
       if (timer !== undefined) clearTimeout(timer);
+      recheck.close();
       await watcher.close();
       await running;
       await context?.dispose();
