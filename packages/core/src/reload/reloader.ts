@@ -1,6 +1,6 @@
 import { debug } from '../util/log.js';
 import { loopPacer } from '../util/pacer.js';
-import { describeError } from '../errors.js';
+import { ERROR_CODES, describeError } from '../errors.js';
 import { classifyCandidates, settleConflicts, type ValidCandidate } from './classify.js';
 import { collectCandidates } from './collect.js';
 import { dependencyMap } from './dependency-map.js';
@@ -58,7 +58,8 @@ interface ScanState {
 /**
  * Holds what is published and everything a rescan compares against: where
  * each entry came from, and each plugin whose files failed (so it is not
- * imported again until they, or what it depends on, change). A scan asks the
+ * imported again until they, or what it depends on, change; a timeout is
+ * retried at the next scan). A scan asks the
  * sources for candidates, classifies them, settles conflicts, then loads in
  * dependency order and publishes plugin by plugin ({@link runSchedule}),
  * unloads what was replaced, and lets the sources tidy up. One scan at a
@@ -342,11 +343,14 @@ export class Reloader<T, M> {
     }
     return this.#load(candidate, from, context, dependencies).then((result) => {
       if ('entry' in result) return { entry: result.entry };
-      this.#sticky.set(candidate.source, {
-        fingerprint: candidate.fingerprint,
-        dependencies: key,
-        failure: result.failure,
-      });
+      if (isTransient(result.failure)) this.#sticky.delete(candidate.source);
+      else {
+        this.#sticky.set(candidate.source, {
+          fingerprint: candidate.fingerprint,
+          dependencies: key,
+          failure: result.failure,
+        });
+      }
       return afterFailure(result.failure);
     });
   }
@@ -385,6 +389,16 @@ export class Reloader<T, M> {
       })
       .join('\0');
   }
+}
+
+/**
+ * Whether a failure may pass by itself, so the next scan tries again even
+ * though the files did not change: a timeout (a busy machine, a server that
+ * was slow to answer). Every other failure comes from the files or the
+ * plugins they depend on, and stands until those change.
+ */
+function isTransient(failure: PluginFailure): boolean {
+  return failure.code === ERROR_CODES.LOAD_TIMEOUT;
 }
 
 /** Lets the event loop turn when this stretch of synchronous work has used its slice. */
