@@ -9,7 +9,8 @@ import { loopPacer } from '../util/pacer.js';
  * on 2 cores, 5,000 small plugins: stalls of 100-245 ms unbounded; with 128
  * in flight none over 35 ms and the same total time, where 64 took 20% longer
  * and 256 let stalls reach 45 ms). A plugin's load timeout starts when its
- * import does.
+ * import does, and counts its share of the loop beside the others in flight
+ * (see `startLoadClock`), never the wait for a slot.
  */
 export const MAX_IMPORTS_IN_FLIGHT = 128;
 

@@ -1,4 +1,5 @@
 import { ERROR_CODES, LoadError } from '../errors.js';
+import { startLoadClock } from './load-clock.js';
 
 /** The longest delay `setTimeout` accepts (about 24.8 days); beyond it, it warns and fires at once. */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -26,13 +27,36 @@ export function withTimeout<T>(
   onLate?: (outcome: PromiseSettledResult<T>) => void,
 ): Promise<T> {
   if (!(ms > 0 && ms <= MAX_TIMER_MS)) return work;
-  let timer: NodeJS.Timeout | undefined;
+  return raceExpiry(
+    work,
+    (expire) => {
+      const timer = setTimeout(expire, ms);
+      return () => {
+        clearTimeout(timer);
+      };
+    },
+    onTimeout,
+    onLate,
+  );
+}
+
+/**
+ * Settles like `work`, or rejects with `onTimeout()` once `arm`'s `expire`
+ * is called first; `arm` returns what cancels it, called when `work` settles.
+ */
+function raceExpiry<T>(
+  work: Promise<T>,
+  arm: (expire: () => void) => () => void,
+  onTimeout: () => Error,
+  onLate?: (outcome: PromiseSettledResult<T>) => void,
+): Promise<T> {
   let timedOut = false;
+  let cancel: (() => void) | undefined;
   const expiry = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => {
+    cancel = arm(() => {
       timedOut = true;
       reject(onTimeout());
-    }, ms);
+    });
   });
   const reportLate = (outcome: PromiseSettledResult<T>): void => {
     if (!timedOut || onLate === undefined) return;
@@ -45,11 +69,11 @@ export function withTimeout<T>(
   // These handlers also mark a late rejection of `work` as handled.
   work.then(
     (value) => {
-      clearTimeout(timer);
+      cancel?.();
       reportLate({ status: 'fulfilled', value });
     },
     (reason: unknown) => {
-      clearTimeout(timer);
+      cancel?.();
       reportLate({ status: 'rejected', reason });
     },
   );
@@ -85,8 +109,10 @@ export function loadTimeoutError(phase: TimedPhase, ms: number): LoadError {
 
 /**
  * Bounds one phase of plugin work (import, validation, `onLoad`, `onUnload`,
- * an integrity function) by `loadTimeoutMs`: {@link withTimeout} rejecting
- * with {@link loadTimeoutError}.
+ * an integrity function) by `loadTimeoutMs`, rejecting with
+ * {@link loadTimeoutError}. The limit counts the time the work can call its
+ * own ({@link startLoadClock}): from when it starts, never the time it waits
+ * behind the work of other plugins that runs beside it.
  *
  * @param work - the promise to wait for
  * @param ms - `loadTimeoutMs`; `0` means no limit
@@ -99,5 +125,29 @@ export function withLoadTimeout<T>(
   phase: TimedPhase,
   onLate?: (outcome: PromiseSettledResult<T>) => void,
 ): Promise<T> {
-  return withTimeout(work, ms, () => loadTimeoutError(phase, ms), onLate);
+  if (!(ms > 0 && ms <= MAX_TIMER_MS)) return work;
+  return raceExpiry(
+    work,
+    (expire) => {
+      const clock = startLoadClock();
+      let timer: NodeJS.Timeout;
+      const check = (): void => {
+        const left = ms - clock.elapsed();
+        if (left <= 0) {
+          clock.stop();
+          expire();
+        } else {
+          // charged less than the wall clock so far (others' work ran beside): wait for the rest
+          timer = setTimeout(check, Math.max(1, left));
+        }
+      };
+      timer = setTimeout(check, ms);
+      return () => {
+        clearTimeout(timer);
+        clock.stop();
+      };
+    },
+    () => loadTimeoutError(phase, ms),
+    onLate,
+  );
 }
