@@ -33,6 +33,7 @@ import { dependencies } from './suites/dependencies.mjs';
 import { memory } from './suites/memory.mjs';
 import { reloads } from './suites/reload.mjs';
 import { installSize } from './suites/size.mjs';
+import { serving } from './suites/serving.mjs';
 import { watchTypecheck } from './suites/watch-typecheck.mjs';
 
 /** @type {Record<string, (ctx: import('./suites/context.mjs').Context) => Promise<{ section: import('./lib/report.mjs').Section, chart?: string }>>} */
@@ -48,6 +49,7 @@ const SUITES = {
   dependencies,
   size: installSize,
   watchtsc: watchTypecheck,
+  serving,
 };
 
 const { values } = parseArgs({

@@ -73,6 +73,7 @@ it('runs every benchmark once at its smallest size', async () => {
     'dependencies',
     'install-size-and-import-cost',
     'watch-typecheck',
+    'serving',
   ]);
   // smoke runs judge nothing: one run at the smallest size says nothing about a target
   for (const section of result.sections) {
@@ -92,6 +93,7 @@ it('runs every benchmark once at its smallest size', async () => {
     '## 10. Plugin dependencies at scale',
     '## 11. Install size and import cost',
     '## 12. `augment watch` with the type check',
+    '## 13. Serving HTTP while loading',
   ]) {
     expect(markdown).toContain(title);
   }

@@ -1,0 +1,138 @@
+// A host serving HTTP on 127.0.0.1 while it loads plugins: what its clients
+// see. A client in the same process sends one request at a time, each 2 ms
+// after the last answer; a 1 ms interval measures the longest stall of the
+// event loop (wall clock). Phases:
+//   idle    1 s before any load (the host serves an empty registry)
+//   cold    during the cold load of the folder
+//   reload  during a reload after every entry point changed (augment only)
+// The answer reads host.getAll() and host.get() (the floor: its Map).
+//
+//   node probes/http.mjs <augment|floor> <folder> <expected count>
+// `floor`: the floor's loader with 64 imports in flight at once.
+// Prints one JSON line: { idle, cold, reload? } with { ms, requests, p50, p99, max, stallMs }.
+import { readdir, utimes } from 'node:fs/promises';
+import { Agent, createServer, request } from 'node:http';
+import { join } from 'node:path';
+import { isBenchPlugin, loadPluginDir } from '../lib/floor.mjs';
+import { importCore } from '../lib/core.mjs';
+import { quantile } from '../lib/stats.mjs';
+
+const FLOOR_IN_FLIGHT = 64;
+const [side, folder, expected] = process.argv.slice(2);
+if (folder === undefined || expected === undefined) {
+  throw new Error('usage: http.mjs <augment|floor> <folder> <expected count>');
+}
+
+/** @type {() => { count: number, first: unknown }} */
+let answer;
+/** @type {() => Promise<void>} */
+let coldLoad;
+/** @type {(() => Promise<void>) | undefined} */
+let reload;
+if (side === 'augment') {
+  const { PluginHost } = await importCore();
+  const host = new PluginHost({ folder, validator: isBenchPlugin, logger: false });
+  answer = () => ({
+    count: host.getAll().length,
+    first: host.get('bench-esm-p00001')?.manifest.version,
+  });
+  const check = (/** @type {import('@augment/core').ReloadReport} */ report) => {
+    if (report.failed.length > 0) throw new Error(report.failed[0].message);
+  };
+  coldLoad = async () => check(await host.reload());
+  reload = async () => {
+    const later = new Date(Date.now() + 10_000);
+    for (const dir of await readdir(folder)) {
+      await utimes(join(folder, dir, 'index.js'), later, later);
+    }
+    check(await host.reload());
+  };
+} else if (side === 'floor') {
+  const registry = new Map();
+  answer = () => ({
+    count: [...registry.keys()].length,
+    first: registry.get('bench-esm-p00001') !== undefined,
+  });
+  coldLoad = async () => {
+    const dirs = (await readdir(folder)).filter((d) => !d.startsWith('.'));
+    let next = 0;
+    const worker = async () => {
+      while (next < dirs.length) {
+        const dir = dirs[next++];
+        const { name, plugin } = await loadPluginDir(join(folder, dir), 'esm');
+        if (isBenchPlugin(plugin)) registry.set(name, plugin);
+      }
+    };
+    await Promise.all(Array.from({ length: FLOOR_IN_FLIGHT }, worker));
+  };
+} else {
+  throw new Error(`bad side ${side}`);
+}
+
+const server = createServer((_req, res) => {
+  res.setHeader('content-type', 'application/json');
+  res.end(JSON.stringify(answer()));
+});
+await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
+const address = server.address();
+if (address === null || typeof address === 'string') throw new Error('no port');
+const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+
+/** One request; resolves with its latency in ms. */
+const get = () =>
+  new Promise((resolve, reject) => {
+    const started = performance.now();
+    const req = request({ host: '127.0.0.1', port: address.port, path: '/', agent }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(performance.now() - started));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+
+/**
+ * Serves requests while `work` runs (or for `idleMs`), measuring them and the loop.
+ *
+ * @param {() => Promise<void>} work
+ */
+async function measure(work) {
+  /** @type {number[]} */
+  const latencies = [];
+  let done = false;
+  let last = performance.now();
+  let stallMs = 0;
+  const probe = setInterval(() => {
+    const now = performance.now();
+    stallMs = Math.max(stallMs, now - last);
+    last = now;
+  }, 1);
+  const client = (async () => {
+    while (!done) {
+      latencies.push(await get());
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+  })();
+  const started = performance.now();
+  await work();
+  const ms = performance.now() - started;
+  done = true;
+  await client;
+  clearInterval(probe);
+  return {
+    ms,
+    requests: latencies.length,
+    p50: quantile(latencies, 0.5),
+    p99: quantile(latencies, 0.99),
+    max: Math.max(...latencies),
+    stallMs,
+  };
+}
+
+const idle = await measure(() => new Promise((resolve) => setTimeout(resolve, 1000)));
+const cold = await measure(coldLoad);
+const loaded = answer().count;
+if (loaded !== Number(expected)) throw new Error(`loaded ${loaded} plugins, expected ${expected}`);
+const result = { idle, cold, ...(reload === undefined ? {} : { reload: await measure(reload) }) };
+agent.destroy();
+server.close();
+console.log(JSON.stringify(result));
