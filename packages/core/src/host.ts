@@ -1,22 +1,19 @@
 import { EventEmitter } from 'node:events';
-import {
-  AugmentError,
-  ERROR_CODES,
-  OptionsError,
-  StrictModeError,
-  describeError,
-} from './errors.js';
-import { describeValue } from './util/describe.js';
+import { AugmentError, ERROR_CODES, StrictModeError, describeError } from './errors.js';
+import { checkPluginName } from './options/checks.js';
 import type { PluginHostEvents, ReloadReason } from './events.js';
 import { debug, log } from './util/log.js';
 import { enableSourceMaps } from './load/source-maps.js';
-import { isThenable, settle } from './util/thenable.js';
 import {
   resolveHostOptions,
   type PluginHostOptions,
   type ResolvedPluginHostOptions,
 } from './options.js';
-import { Reloader, type ReloadSink } from './reload/reloader.js';
+import { Reloader } from './reload/reloader.js';
+import { hostSink } from './reload/host-sink.js';
+import { mentions } from './reload/report.js';
+import { emitSafely } from './util/emit-safely.js';
+import { ScanQueue, hostClosedError } from './reload/scan-queue.js';
 import { createFolderSources } from './sources/discovery.js';
 import type {
   Manifest,
@@ -59,11 +56,12 @@ export class PluginHost<T = unknown, M = PluginMeta> extends EventEmitter<Plugin
   /** The options with every default applied. */
   readonly options: ResolvedPluginHostOptions<T, M>;
   readonly #reloader: Reloader<T, M>;
-  readonly #reportedSkips = new Set<string>();
-  #running: Promise<ReloadReport> | undefined;
   /** The strict-mode promise of each scan's promise, so that calls sharing a scan share it. */
   readonly #strict = new WeakMap<Promise<ReloadReport>, Promise<ReloadReport>>();
-  #queued: Promise<ReloadReport> | undefined;
+  readonly #queue = new ScanQueue(
+    (reason) => this.#scan(reason),
+    () => this.#closed !== undefined,
+  );
   #watcher: Promise<FolderWatcher> | undefined;
   #closed: Promise<void> | undefined;
 
@@ -74,27 +72,9 @@ export class PluginHost<T = unknown, M = PluginMeta> extends EventEmitter<Plugin
   constructor(options: PluginHostOptions<T, M>) {
     super();
     this.options = resolveHostOptions(options);
-    const sink: ReloadSink<T, M> = {
-      failed: (failure) => {
-        log(this.options.logger, failure.stage === 'folder' ? 'error' : 'warn', failure.message);
-        this.#emit('plugin:failed', { failure });
-      },
-      loaded: (entry, previous) => {
-        this.#emit('plugin:loaded', { entry, previous });
-      },
-      unloaded: (entry, reason) => {
-        this.#emit('plugin:unloaded', { entry, reason });
-      },
-      skipped: (source) => {
-        if (this.#reportedSkips.has(source)) return;
-        this.#reportedSkips.add(source);
-        log(
-          this.options.logger,
-          'debug',
-          `${source} has no plugin.manifest.json; not a plugin, skipped.`,
-        );
-      },
-    };
+    const sink = hostSink<T, M>(this.options.logger, (name, payload) => {
+      emitSafely(this, this.options.logger, name, [payload]);
+    });
     this.#reloader = new Reloader<T, M>(this.options, sink, createFolderSources(this.options));
   }
 
@@ -116,7 +96,7 @@ export class PluginHost<T = unknown, M = PluginMeta> extends EventEmitter<Plugin
    * @throws {StrictModeError} `AUG_STRICT_FAILED` with `strict: true` when the scan had failures
    */
   reload(): Promise<ReloadReport> {
-    const scan = this.#schedule('manual');
+    const scan = this.#queue.schedule('manual');
     if (!this.options.strict) return scan;
     // calls that share a scan share its promise, strict or not
     let strict = this.#strict.get(scan);
@@ -225,12 +205,12 @@ export class PluginHost<T = unknown, M = PluginMeta> extends EventEmitter<Plugin
    * @throws {AugmentError} `AUG_HOST_CLOSED` after `close()`
    */
   async watch(): Promise<void> {
-    if (this.#closed !== undefined) throw closedError();
+    if (this.#closed !== undefined) throw hostClosedError();
     this.#watcher ??= watchFolder({
       folder: this.options.folder,
       debounceMs: this.options.watchDebounceMs,
       onChange: () => {
-        this.#schedule('watch').catch((error: unknown) => {
+        this.#queue.schedule('watch').catch((error: unknown) => {
           debug('watch-triggered reload failed: %s', describeError(error));
         });
       },
@@ -267,60 +247,20 @@ export class PluginHost<T = unknown, M = PluginMeta> extends EventEmitter<Plugin
     const watcher = this.#watcher;
     this.#watcher = undefined;
     if (watcher !== undefined) await (await watcher.catch(() => undefined))?.close();
-    await this.#queued?.catch(() => undefined);
-    await this.#running?.catch(() => undefined);
+    await this.#queue.settled();
     await this.#reloader.unloadAll();
     await this.#reloader.close();
   }
 
   async #switch(name: string, off: boolean): Promise<SwitchReport> {
     const method = off ? 'disable' : 'enable';
-    if (typeof name !== 'string' || name === '') {
-      throw new OptionsError(
-        ERROR_CODES.OPTIONS_INVALID,
-        `host.${method}() needs a plugin name (the manifest's "name", a non-empty string), got ${describeValue(name)}.`,
-      );
-    }
-    if (this.#closed !== undefined) throw closedError();
+    checkPluginName(`host.${method}()`, name);
+    if (this.#closed !== undefined) throw hostClosedError();
     const changed = this.#reloader.setDisabled(name, off);
     if (changed) this.#emit(off ? 'plugin:disabled' : 'plugin:enabled', { name });
-    const report = await this.#schedule(method);
-    const found =
-      [
-        report.added,
-        report.updated,
-        report.removed,
-        report.unchanged,
-        report.kept,
-        report.disabled,
-      ].some((names) => names.includes(name)) ||
-      report.failed.some((failure) => failure.name === name);
+    const report = await this.#queue.schedule(method);
+    const found = mentions(report, name);
     return Object.freeze({ ...report, name, changed, found });
-  }
-
-  #schedule(reason: ReloadReason): Promise<ReloadReport> {
-    if (this.#closed !== undefined) return Promise.reject(closedError());
-    if (this.#queued !== undefined) return this.#queued;
-    if (this.#running === undefined) return this.#start(reason);
-    this.#queued = this.#running.then(
-      () => this.#afterQueue(reason),
-      () => this.#afterQueue(reason),
-    );
-    return this.#queued;
-  }
-
-  #afterQueue(reason: ReloadReason): Promise<ReloadReport> {
-    this.#queued = undefined;
-    if (this.#closed !== undefined) return Promise.reject(closedError());
-    return this.#start(reason);
-  }
-
-  #start(reason: ReloadReason): Promise<ReloadReport> {
-    const run = this.#scan(reason).finally(() => {
-      if (this.#running === run) this.#running = undefined;
-    });
-    this.#running = run;
-    return run;
   }
 
   async #scan(reason: ReloadReason): Promise<ReloadReport> {
@@ -345,33 +285,7 @@ export class PluginHost<T = unknown, M = PluginMeta> extends EventEmitter<Plugin
     return report;
   }
 
-  /**
-   * Calls each listener in turn; a throwing listener is logged and cannot
-   * abort a reload. A listener may throw or reject with any value, and return
-   * any thenable (of any realm): its rejection is logged, never awaited.
-   */
   #emit<K extends keyof PluginHostEvents<T, M>>(name: K, ...args: PluginHostEvents<T, M>[K]): void {
-    for (const listener of this.rawListeners(name) as ((...a: unknown[]) => unknown)[]) {
-      const report = (error: unknown): void => {
-        log(
-          this.options.logger,
-          'error',
-          `A "${name}" listener threw: ${describeError(error)}. Listeners must not throw; the reload went on.`,
-        );
-      };
-      try {
-        const result: unknown = listener.apply(this, args);
-        if (isThenable(result)) settle(result).catch(report);
-      } catch (error) {
-        report(error);
-      }
-    }
+    emitSafely(this, this.options.logger, name, args);
   }
-}
-
-function closedError(): AugmentError {
-  return new AugmentError(
-    ERROR_CODES.HOST_CLOSED,
-    'This PluginHost is closed. Create a new PluginHost to load plugins again.',
-  );
 }

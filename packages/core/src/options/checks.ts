@@ -1,4 +1,6 @@
 import semverValid from 'semver/functions/valid.js';
+import { ERROR_CODES, OptionsError } from '../errors.js';
+import { describeValue } from '../util/describe.js';
 import { parseDigest } from '../util/digest.js';
 import { MAX_TIMER_MS } from '../util/timeout.js';
 import type { Logger, Manifest } from '../types.js';
@@ -72,3 +74,16 @@ export const DEFAULT_LOGGER: Logger = Object.freeze({
     console.error(message, ...rest);
   },
 });
+
+/**
+ * Throws `AUG_OPTIONS_INVALID` unless `name` is a non-empty string.
+ *
+ * @param what - the method that was called, for the message
+ */
+export function checkPluginName(what: string, name: unknown): asserts name is string {
+  if (typeof name === 'string' && name !== '') return;
+  throw new OptionsError(
+    ERROR_CODES.OPTIONS_INVALID,
+    `${what} needs a plugin name (the manifest's "name", a non-empty string), got ${describeValue(name)}.`,
+  );
+}

@@ -68,3 +68,8 @@ export class Pacer {
 
 /** The pacer of this process's event loop, shared by scans and loads of every host. */
 export const loopPacer = new Pacer();
+
+/** Lets the event loop turn when this stretch of synchronous work has used its slice. */
+export async function breathe(): Promise<void> {
+  if (loopPacer.spent()) await loopPacer.turn();
+}

@@ -1,0 +1,46 @@
+import { compareStrings } from '../util/compare-strings.js';
+import type { Resolution } from './schedule.js';
+import type { PluginEntry, ReloadReport } from '../types.js';
+
+/** The report's lists of names, from how each name ended. */
+export function describeChanges<T, M>(
+  resolutions: ReadonlyMap<string, Resolution<T, M>>,
+  before: ReadonlyMap<string, PluginEntry<T, M>>,
+  held: ReadonlySet<string>,
+): Pick<ReloadReport, 'added' | 'updated' | 'removed' | 'unchanged' | 'kept'> {
+  const lists = {
+    added: [] as string[],
+    updated: [] as string[],
+    removed: [] as string[],
+    unchanged: [] as string[],
+    kept: [] as string[],
+  };
+  for (const [name, { entry, failure }] of resolutions) {
+    const previous = before.get(name);
+    if (entry === undefined) {
+      if (previous !== undefined) lists.removed.push(name);
+    } else if (entry !== previous) {
+      (previous === undefined ? lists.added : lists.updated).push(name);
+    } else {
+      (failure !== undefined || held.has(name) ? lists.kept : lists.unchanged).push(name);
+    }
+  }
+  for (const list of Object.values(lists)) list.sort(compareStrings);
+  return lists;
+}
+
+/** Whether a report names a plugin: loaded, kept, removed, disabled or failed. */
+export function mentions(report: ReloadReport, name: string): boolean {
+  const lists = [
+    report.added,
+    report.updated,
+    report.removed,
+    report.unchanged,
+    report.kept,
+    report.disabled,
+  ];
+  return (
+    lists.some((names) => names.includes(name)) ||
+    report.failed.some((failure) => failure.name === name)
+  );
+}
