@@ -10,6 +10,7 @@ import { heldNode, offNode } from './nodes.js';
 import { Published } from './published.js';
 import { describeChanges } from './report.js';
 import { retireEntries, type Retired } from './retire.js';
+import { releaseModules } from '../load/loader.js';
 import { runSchedule, type Publication, type ScheduledNode } from './schedule.js';
 import { compareStrings } from '../util/compare-strings.js';
 import type { ResolvedPluginHostOptions } from '../options.js';
@@ -30,6 +31,8 @@ export interface ReloadSink<T, M> {
 interface ScanState {
   readonly failures: PluginFailure[];
   readonly unloading: Promise<void>[];
+  /** Directories of retired versions, whose CommonJS modules are freed when the scan ends. */
+  readonly released: Set<string>;
   /** Keys of the failures that stood before the scan or were announced in it. */
   readonly announced: Set<string>;
 }
@@ -111,6 +114,7 @@ export class Reloader<T, M> {
     const state: ScanState = {
       failures: [],
       unloading: [],
+      released: new Set(),
       announced: new Set(this.#failures.map(failureKey)),
     };
     for (const failure of failures) this.#announce(failure, state);
@@ -164,6 +168,8 @@ export class Reloader<T, M> {
       failedBefore,
     );
     await Promise.all(state.unloading);
+    // one pass over require.cache for every directory the scan retired, not one per publication
+    releaseModules([...state.released].filter((dir) => !this.#published.servesFrom(dir)));
     this.#candidates.forgetSticky(collected.candidates, resolutions, before);
     await this.#endScan();
     const allFailures = [
@@ -191,7 +197,7 @@ export class Reloader<T, M> {
     }));
     this.#published.clear();
     this.#candidates.clearSticky();
-    const failures = await retireEntries(retired, () => false, this.options, this.sink);
+    const failures = await retireEntries(retired, releaseModules, this.options, this.sink);
     for (const failure of failures) this.sink.failed(failure);
     this.#failures = Object.freeze(failures);
   }
@@ -230,16 +236,16 @@ export class Reloader<T, M> {
       }
     }
     if (retired.length === 0) return;
-    const published = this.#published;
+    const release = (dirs: readonly string[]): void => {
+      for (const dir of dirs) state.released.add(dir);
+    };
     state.unloading.push(
-      retireEntries(retired, (dir) => published.servesFrom(dir), this.options, this.sink).then(
-        (failures) => {
-          for (const failure of failures) {
-            state.failures.push(failure);
-            this.#announce(failure, state);
-          }
-        },
-      ),
+      retireEntries(retired, release, this.options, this.sink).then((failures) => {
+        for (const failure of failures) {
+          state.failures.push(failure);
+          this.#announce(failure, state);
+        }
+      }),
     );
   }
 

@@ -2,7 +2,6 @@ import { ERROR_CODES, LoadError, describeError } from '../errors.js';
 import type { UnloadReason } from '../events.js';
 import { toFailure } from './failures.js';
 import { withLoadTimeout } from '../util/timeout.js';
-import { releaseModules } from '../load/loader.js';
 import type { ResolvedPluginHostOptions } from '../options.js';
 import type { PluginEntry, PluginFailure } from '../types.js';
 
@@ -55,13 +54,14 @@ export function unloadWaves<T, M>(retired: readonly Retired<T, M>[]): Retired<T,
 
 /**
  * Runs `onUnload` for each retired version, dependents before what they
- * depend on ({@link unloadWaves}), then frees their CommonJS modules in one
- * pass (except where a published plugin still loads from the same
- * directory), then reports each one unloaded, in the order they unloaded.
+ * depend on ({@link unloadWaves}), then hands their directories to
+ * `release` (which frees their CommonJS modules, now or with the other
+ * retirements of a scan: one pass over `require.cache` for all of them),
+ * then reports each one unloaded, in the order they unloaded.
  */
 export async function retireEntries<T, M>(
   retired: readonly Retired<T, M>[],
-  inUse: (dir: string) => boolean,
+  release: (dirs: readonly string[]) => void,
   options: Pick<ResolvedPluginHostOptions<T, M>, 'onUnload' | 'loadTimeoutMs'>,
   sink: { unloaded(entry: PluginEntry<T, M>, reason: UnloadReason): void },
 ): Promise<PluginFailure[]> {
@@ -100,8 +100,7 @@ export async function retireEntries<T, M>(
       }),
     );
   }
-  // one pass over require.cache for every directory, not one per plugin
-  releaseModules(new Set(retired.map((r) => r.entry.dir).filter((dir) => !inUse(dir))));
+  release(retired.map((r) => r.entry.dir));
   for (const { entry, reason } of waves.flat()) sink.unloaded(entry, reason);
   return failures;
 }
