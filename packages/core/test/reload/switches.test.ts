@@ -79,6 +79,22 @@ describe('host.disable() and host.enable()', () => {
     expect(host.disabled).toEqual([]);
   });
 
+  it('ends as the last of a burst of calls says, with every call resolved', async () => {
+    await writeBaseAndExt();
+    const host = temp.makeHost();
+    await host.reload();
+    const calls: Promise<unknown>[] = [];
+    for (let i = 0; i < 40; i += 1) {
+      calls.push(i % 2 === 0 ? host.disable('base') : host.enable('base'), host.reload());
+    }
+    calls.push(host.disable('base'));
+    await Promise.all(calls);
+    expect(host.disabled).toEqual(['base']);
+    expect(host.getAll().map((e) => e.manifest.name)).toEqual(['other']);
+    await host.enable('base');
+    expect(host.getAll().map((e) => e.manifest.name)).toEqual(['base', 'ext', 'other']);
+  });
+
   it('stays off when the watcher reloads', async () => {
     await writeBaseAndExt();
     const host = temp.makeHost({ watch: true, watchDebounceMs: 20 });
