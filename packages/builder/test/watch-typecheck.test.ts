@@ -18,7 +18,13 @@ import {
   readLog,
 } from './helpers/probe-typescript.js';
 import { makeTempDir, removeDir, waitFor, writeFiles } from './helpers/project.js';
-import { Watching } from './helpers/watching.js';
+import {
+  BUILT,
+  REBUILT,
+  WATCHED_COMPILER_OPTIONS,
+  WATCHED_PLUGIN,
+  Watching,
+} from './helpers/watching.js';
 
 vi.setConfig({ testTimeout: 180_000 });
 
@@ -26,17 +32,9 @@ vi.setConfig({ testTimeout: 180_000 });
 const TYPES_WAIT_MS = 90_000;
 
 const PROJECT = {
-  'package.json': { name: 'my-plugin', version: '1.0.0', private: true, type: 'module' },
-  'plugin.manifest.json': { name: 'my-plugin', version: '1.0.0', entryPoint: './dist/index.js' },
+  ...WATCHED_PLUGIN,
   'tsconfig.json': {
-    compilerOptions: {
-      target: 'ES2022',
-      module: 'NodeNext',
-      moduleResolution: 'NodeNext',
-      strict: true,
-      noEmit: true,
-      types: [],
-    },
+    compilerOptions: WATCHED_COMPILER_OPTIONS,
     // only what src/index.ts imports: an edit that drops an import drops that file's errors
     files: ['src/index.ts'],
   },
@@ -45,9 +43,6 @@ const PROJECT = {
   'src/extra.ts': 'export const extra = 1;\n',
   'src/index.ts': 'export { version } from "./version.js";\nexport { extra } from "./extra.js";\n',
 };
-
-const BUILT = /built my-plugin@1\.0\.0 → dist\/index\.js \(esm\) in \d+ ms\n/u;
-const REBUILT = /rebuilt in \d+ ms\n/u;
 
 let dir: string;
 let watching: Watching | undefined;

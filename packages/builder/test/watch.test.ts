@@ -15,31 +15,26 @@ import {
   waitFor,
   writeFiles,
 } from './helpers/project.js';
-import { Watching } from './helpers/watching.js';
+import {
+  BUILT,
+  REBUILT,
+  WATCHED_COMPILER_OPTIONS,
+  WATCHED_PLUGIN,
+  Watching,
+} from './helpers/watching.js';
 
 /** tsc takes seconds, several times more on a loaded machine. */
 const TYPES_WAIT_MS = 90_000;
 const posix = process.platform !== 'win32';
 
 const PROJECT = {
-  'package.json': { name: 'my-plugin', version: '1.0.0', private: true, type: 'module' },
-  'plugin.manifest.json': { name: 'my-plugin', version: '1.0.0', entryPoint: './dist/index.js' },
+  ...WATCHED_PLUGIN,
   'tsconfig.json': {
-    compilerOptions: {
-      target: 'ES2022',
-      module: 'NodeNext',
-      moduleResolution: 'NodeNext',
-      strict: true,
-      noEmit: true,
-      types: [],
-    },
+    compilerOptions: WATCHED_COMPILER_OPTIONS,
     include: ['src'],
   },
   'src/index.ts': 'export const version: string = "one";\n',
 };
-
-const BUILT = /built my-plugin@1\.0\.0 → dist\/index\.js \(esm\) in \d+ ms\n/u;
-const REBUILT = /rebuilt in \d+ ms\n/u;
 
 let dir: string;
 let watching: Watching | undefined;

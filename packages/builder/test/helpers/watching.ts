@@ -8,6 +8,27 @@ import { WAIT_MS } from './project.js';
 /** Bound on the exit after a signal: only a hang exceeds it (the slow tsc runs for a minute). */
 export const EXIT_MS = 20_000;
 
+/** The package.json and manifest of the watched test projects, `my-plugin@1.0.0`. */
+export const WATCHED_PLUGIN = {
+  'package.json': { name: 'my-plugin', version: '1.0.0', private: true, type: 'module' },
+  'plugin.manifest.json': { name: 'my-plugin', version: '1.0.0', entryPoint: './dist/index.js' },
+} as const;
+
+/** The compiler options of the watched test projects: strict, no emit, no `@types`. */
+export const WATCHED_COMPILER_OPTIONS = {
+  target: 'ES2022',
+  module: 'NodeNext',
+  moduleResolution: 'NodeNext',
+  strict: true,
+  noEmit: true,
+  types: [],
+} as const;
+
+/** The line of a watch's first build of `my-plugin`. */
+export const BUILT = /built my-plugin@1\.0\.0 → dist\/index\.js \(esm\) in \d+ ms\n/u;
+/** The line of a rebuild. */
+export const REBUILT = /rebuilt in \d+ ms\n/u;
+
 /** A running `augment watch` whose stdout and stderr are gathered into one transcript. */
 export class Watching {
   readonly child: ChildProcessWithoutNullStreams;
