@@ -1,6 +1,6 @@
 import { conflictFailure, isIgnored, toFailure } from './failures.js';
 import { checkEngines } from './load-candidate.js';
-import { resolveConflicts } from './registry.js';
+import { resolveConflicts } from './conflicts.js';
 import type { PluginCandidate, ScanProblem } from '../sources/source.js';
 import type { Manifest, PluginFailure } from '../types.js';
 

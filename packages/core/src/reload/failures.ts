@@ -1,5 +1,5 @@
 import { ERROR_CODES, LoadError, describeError, type AugmentError } from '../errors.js';
-import type { Contender } from './registry.js';
+import type { Contender } from './conflicts.js';
 import type { FailureStage, Manifest, PluginFailure } from '../types.js';
 
 /**

@@ -1,12 +1,11 @@
-import { Registry } from './registry.js';
-import type { PluginEntry } from '../types.js';
+import { SortedEntries } from './sorted-entries.js';
+import type { Manifest, PluginEntry } from '../types.js';
 
 /**
- * The plugins that serve now, by name, with who depends on whom among them.
- * Changed only by {@link Published.apply}, one publication at a time; the
- * {@link Registry} readers get is rebuilt on the first read after a change,
- * so a scan that publishes plugin by plugin pays for a snapshot only when
- * someone looks.
+ * The plugins that serve now, by name and in name order, with who depends on
+ * whom among them: the registry the host reads (`all()`, `get()`, `find()`).
+ * Changed only by {@link Published.apply}, one publication at a time and
+ * synchronously, so a reader sees a publication whole or not at all.
  */
 export class Published<T, M> {
   readonly #entries = new Map<string, PluginEntry<T, M>>();
@@ -14,12 +13,20 @@ export class Published<T, M> {
   readonly #dependents = new Map<string, Set<string>>();
   /** How many published entries load from each directory. */
   readonly #dirs = new Map<string, number>();
-  #snapshot: Registry<T, M> | undefined = new Registry<T, M>();
+  readonly #sorted = new SortedEntries<T, M>();
 
-  /** The registry as published now. */
-  get registry(): Registry<T, M> {
-    this.#snapshot ??= new Registry(this.#entries.values());
-    return this.#snapshot;
+  /**
+   * Every entry, sorted by name, in a new array the caller owns: sorting or
+   * truncating it changes nothing another caller sees (a frozen array
+   * instead would make a caller's `sort()` throw).
+   */
+  all(): PluginEntry<T, M>[] {
+    return this.#sorted.all();
+  }
+
+  /** The first plugin (in name order) whose manifest matches. */
+  find(predicate: (manifest: Manifest<M>) => boolean): T | undefined {
+    return this.#sorted.find(predicate)?.plugin;
   }
 
   /** The entry serving under `name`, if any. */
@@ -58,6 +65,7 @@ export class Published<T, M> {
         if (left === 0) this.#dirs.delete(old.dir);
         else this.#dirs.set(old.dir, left);
       }
+      this.#sorted.set(name, entry);
       if (entry === undefined) {
         this.#entries.delete(name);
         continue;
@@ -73,7 +81,6 @@ export class Published<T, M> {
         names.add(name);
       }
     }
-    this.#snapshot = undefined;
   }
 
   /** Whether a published plugin loads from `dir`. */
@@ -86,6 +93,6 @@ export class Published<T, M> {
     this.#entries.clear();
     this.#dependents.clear();
     this.#dirs.clear();
-    this.#snapshot = undefined;
+    this.#sorted.clear();
   }
 }

@@ -14,7 +14,6 @@ import { releaseModules } from '../load/loader.js';
 import { runSchedule, type Publication, type ScheduledNode } from './schedule.js';
 import { compareStrings } from '../util/compare-strings.js';
 import type { ResolvedPluginHostOptions } from '../options.js';
-import type { Registry } from './registry.js';
 import type { UnloadReason } from '../events.js';
 import type { PluginSource } from '../sources/source.js';
 import type { PluginEntry, PluginFailure, ReloadReport } from '../types.js';
@@ -71,9 +70,9 @@ export class Reloader<T, M> {
     this.#disabled = new Set(options.disabled);
   }
 
-  /** The published registry. */
-  get registry(): Registry<T, M> {
-    return this.#published.registry;
+  /** The published registry: `all()`, `get()` and `find()`, read as published now. */
+  get registry(): Pick<Published<T, M>, 'all' | 'get' | 'find'> {
+    return this.#published;
   }
 
   /** The failures that stand after the last scan. */
