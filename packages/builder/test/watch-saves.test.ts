@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, expect, it, vi } from 'vitest';
 import { ensureBuilt } from './helpers/cli.js';
 import { makeTempDir, removeDir, waitFor, writeFiles } from './helpers/project.js';
-import { Watching } from './helpers/watching.js';
+import { Watching, stopWatching } from './helpers/watching.js';
 
 vi.setConfig({ testTimeout: 180_000 });
 beforeAll(ensureBuilt, 120_000);
@@ -35,10 +35,7 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  if (watching?.alive) {
-    watching.child.kill('SIGKILL');
-    await watching.exited;
-  }
+  await stopWatching(watching);
   watching = undefined;
   await removeDir(dir);
 });

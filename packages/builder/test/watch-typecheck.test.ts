@@ -24,6 +24,7 @@ import {
   WATCHED_COMPILER_OPTIONS,
   WATCHED_PLUGIN,
   Watching,
+  stopWatching,
 } from './helpers/watching.js';
 
 vi.setConfig({ testTimeout: 180_000 });
@@ -88,10 +89,7 @@ beforeEach(async () => {
 
 afterEach(async () => {
   await openGate(dir);
-  if (watching?.alive) {
-    watching.child.kill('SIGKILL');
-    await watching.exited;
-  }
+  await stopWatching(watching);
   watching = undefined;
   await removeDir(dir);
 });

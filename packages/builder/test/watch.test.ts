@@ -21,6 +21,7 @@ import {
   WATCHED_COMPILER_OPTIONS,
   WATCHED_PLUGIN,
   Watching,
+  stopWatching,
 } from './helpers/watching.js';
 
 /** tsc takes seconds, several times more on a loaded machine. */
@@ -52,10 +53,7 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  if (watching?.alive) {
-    watching.child.kill('SIGKILL');
-    await watching.exited;
-  }
+  await stopWatching(watching);
   watching = undefined;
   await removeDir(dir);
 });

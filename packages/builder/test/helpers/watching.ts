@@ -26,6 +26,13 @@ export const WATCHED_COMPILER_OPTIONS = {
 
 /** The line of a watch's first build of `my-plugin`. */
 export const BUILT = /built my-plugin@1\.0\.0 → dist\/index\.js \(esm\) in \d+ ms\n/u;
+/** Kills a watch that is still running (after a test) and waits for it to exit. */
+export async function stopWatching(watching: Watching | undefined): Promise<void> {
+  if (watching?.alive !== true) return;
+  watching.child.kill('SIGKILL');
+  await watching.exited;
+}
+
 /** The line of a rebuild. */
 export const REBUILT = /rebuilt in \d+ ms\n/u;
 
