@@ -1,8 +1,9 @@
 /**
  * The publication groups of one scan, by union-find: names whose changes
  * must be published in one swap, and how many of each group are still
- * unresolved. Every name starts alone; a group is published when its last
- * member resolves.
+ * unresolved. Every name starts alone (and takes no room until it joins
+ * another, so a scan of thousands of names without dependencies sets up
+ * nothing); a group is published when its last member resolves.
  */
 export class Groups {
   readonly #parent = new Map<string, string>();
@@ -10,15 +11,6 @@ export class Groups {
   readonly #members = new Map<string, string[]>();
   readonly #changed = new Set<string>();
   readonly #published = new Set<string>();
-
-  /** @param names - every name of the scan */
-  constructor(names: Iterable<string>) {
-    for (const name of names) {
-      this.#parent.set(name, name);
-      this.#pending.set(name, 1);
-      this.#members.set(name, [name]);
-    }
-  }
 
   #root(name: string): string {
     let root = name;
@@ -40,16 +32,14 @@ export class Groups {
     const ra = this.#root(a);
     const rb = this.#root(b);
     if (ra === rb || this.#published.has(ra) || this.#published.has(rb)) return;
-    const ma = this.#members.get(ra) as string[];
-    const mb = this.#members.get(rb) as string[];
+    const ma = this.#membersOf(ra);
+    const mb = this.#membersOf(rb);
     const [big, small, bigRoot, smallRoot] =
       ma.length >= mb.length ? [ma, mb, ra, rb] : [mb, ma, rb, ra];
     for (const member of small) big.push(member);
     this.#parent.set(smallRoot, bigRoot);
-    this.#pending.set(
-      bigRoot,
-      (this.#pending.get(bigRoot) as number) + (this.#pending.get(smallRoot) as number),
-    );
+    this.#pending.set(bigRoot, this.#pendingOf(bigRoot) + this.#pendingOf(smallRoot));
+    this.#members.set(bigRoot, big);
     this.#members.delete(smallRoot);
     this.#pending.delete(smallRoot);
   }
@@ -71,10 +61,20 @@ export class Groups {
    */
   resolve(name: string): readonly string[] | undefined {
     const root = this.#root(name);
-    const left = (this.#pending.get(root) as number) - 1;
+    const left = this.#pendingOf(root) - 1;
     this.#pending.set(root, left);
     if (left > 0) return undefined;
     this.#published.add(root);
-    return this.#members.get(root);
+    return this.#membersOf(root);
+  }
+
+  /** A root's members: itself alone until it joined another. */
+  #membersOf(root: string): string[] {
+    return this.#members.get(root) ?? [root];
+  }
+
+  /** A root's unresolved members: 1 (itself) until it joined another. */
+  #pendingOf(root: string): number {
+    return this.#pending.get(root) ?? 1;
   }
 }

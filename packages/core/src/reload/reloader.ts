@@ -1,5 +1,5 @@
 import { debug } from '../util/log.js';
-import { breathe } from '../util/pacer.js';
+import { breathe, pause } from '../util/pacer.js';
 import { describeError } from '../errors.js';
 import { CandidateLoader } from './candidates.js';
 import { classifyCandidates, settleConflicts } from './classify.js';
@@ -102,11 +102,13 @@ export class Reloader<T, M> {
     const started = performance.now();
     const collected = await collectCandidates(this.#sources);
     for (const source of collected.skipped) this.sink.skipped(source);
+    await breathe();
     const { valid, failures, broken } = classifyCandidates(
       collected.candidates,
       collected.problems,
       this.options,
     );
+    await breathe();
     const { winners, failures: conflicts } = settleConflicts(valid);
     failures.push(...conflicts);
     await breathe();
@@ -119,7 +121,10 @@ export class Reloader<T, M> {
     for (const failure of failures) this.#announce(failure, state);
 
     const before = new Map<string, PluginEntry<T, M>>();
-    for (const entry of this.#published.entries()) before.set(entry.manifest.name, entry);
+    for (const entry of this.#published.entries()) {
+      before.set(entry.manifest.name, entry);
+      await pause();
+    }
     const disabled: string[] = [];
     const held = new Set<string>();
     const nodes = new Map<string, ScheduledNode<T, M>>();
@@ -133,6 +138,7 @@ export class Reloader<T, M> {
         const from = collected.origins.get(winner) as PluginSource;
         nodes.set(name, this.#candidates.node(winner, from, context));
       }
+      await pause();
     }
     for (const [name, entry] of before) {
       if (nodes.has(name)) continue;
@@ -149,6 +155,7 @@ export class Reloader<T, M> {
       } else {
         nodes.set(name, offNode(name, entry, 'removed'));
       }
+      await pause();
     }
 
     await breathe();
@@ -167,17 +174,22 @@ export class Reloader<T, M> {
       failedBefore,
     );
     await Promise.all(state.unloading);
+    await breathe();
     // one pass over require.cache for every directory the scan retired, not one per publication
     releaseModules([...state.released].filter((dir) => !this.#published.servesFrom(dir)));
+    await breathe();
     this.#candidates.forgetSticky(collected.candidates, resolutions, before);
+    await breathe();
     await this.#endScan();
+    await breathe();
     const allFailures = [
       ...failures,
       ...state.failures.sort((a, b) => compareStrings(a.source, b.source)),
     ];
     this.#failures = Object.freeze(allFailures);
+    const changes = await describeChanges(resolutions, before, held);
     return Object.freeze({
-      ...describeChanges(resolutions, before, held),
+      ...changes,
       extracted: collected.candidates
         .filter((c) => c.extracted === true)
         .map((c) => c.source)

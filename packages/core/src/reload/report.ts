@@ -1,13 +1,14 @@
 import { compareStrings } from '../util/compare-strings.js';
+import { breathe, pause } from '../util/pacer.js';
 import type { Resolution } from './schedule.js';
 import type { PluginEntry, ReloadReport } from '../types.js';
 
-/** The report's lists of names, from how each name ended. */
-export function describeChanges<T, M>(
+/** The report's lists of names, from how each name ended; lets the loop turn between slices of a big scan. */
+export async function describeChanges<T, M>(
   resolutions: ReadonlyMap<string, Resolution<T, M>>,
   before: ReadonlyMap<string, PluginEntry<T, M>>,
   held: ReadonlySet<string>,
-): Pick<ReloadReport, 'added' | 'updated' | 'removed' | 'unchanged' | 'kept'> {
+): Promise<Pick<ReloadReport, 'added' | 'updated' | 'removed' | 'unchanged' | 'kept'>> {
   const lists = {
     added: [] as string[],
     updated: [] as string[],
@@ -24,8 +25,12 @@ export function describeChanges<T, M>(
     } else {
       (failure !== undefined || held.has(name) ? lists.kept : lists.unchanged).push(name);
     }
+    await pause();
   }
-  for (const list of Object.values(lists)) list.sort(compareStrings);
+  for (const list of Object.values(lists)) {
+    list.sort(compareStrings);
+    await breathe();
+  }
   return lists;
 }
 

@@ -5,7 +5,7 @@ import { cycleFailure, unavailableDependency, wrongVersion } from './dependency-
 import { cyclePath, findCycles } from './graph.js';
 import { Groups } from './groups.js';
 import type { Published } from './published.js';
-import { loopPacer } from '../util/pacer.js';
+import { loopPacer, pause } from '../util/pacer.js';
 import type { Publication, ResolvedDependencies, Resolution, ScheduledNode } from './resolution.js';
 
 export { sameDependencies } from './resolution.js';
@@ -66,7 +66,7 @@ class Schedule<T, M> {
     private readonly publish: (members: readonly Publication<T, M>[]) => void,
     private readonly failedBefore: ReadonlyMap<string, PluginFailure>,
   ) {
-    this.#groups = new Groups(nodes.keys());
+    this.#groups = new Groups();
   }
 
   run(): Promise<Map<string, Resolution<T, M>>> {
@@ -74,12 +74,26 @@ class Schedule<T, M> {
       this.#done = resolve;
       this.#fail = reject;
     });
+    this.#plan().then(
+      () => {
+        this.#drain();
+      },
+      (error: unknown) => {
+        this.#fail(error);
+      },
+    );
+    return result;
+  }
+
+  /** Sets up the graph, letting the loop turn between slices of it. */
+  async #plan(): Promise<void> {
     const graph = new Map<string, readonly string[]>();
     let edges = 0;
     for (const node of this.nodes.values()) {
       const names = node.immediate === undefined ? this.#edges(node) : NO_NAMES;
       graph.set(node.name, names);
       edges += names.length;
+      await pause();
     }
     for (const cycle of edges === 0 ? [] : findCycles(graph)) {
       const path = cyclePath(graph, cycle);
@@ -101,9 +115,8 @@ class Schedule<T, M> {
         list.push(name);
       }
       if (edges.length === 0) this.#ready.push(name);
+      await pause();
     }
-    this.#drain();
-    return result;
   }
 
   /** The names a node waits for: its dependencies in the scan, and those of the entry that serves. */

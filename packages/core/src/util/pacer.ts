@@ -73,3 +73,12 @@ export const loopPacer = new Pacer();
 export async function breathe(): Promise<void> {
   if (loopPacer.spent()) await loopPacer.turn();
 }
+
+/**
+ * {@link breathe} for the body of a long loop: `await pause()` costs no
+ * promise while the slice lasts (awaiting `undefined` is one microtask),
+ * and waits for the next turn once it is spent.
+ */
+export function pause(): Promise<void> | undefined {
+  return loopPacer.spent() ? loopPacer.turn() : undefined;
+}

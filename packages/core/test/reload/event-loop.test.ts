@@ -189,12 +189,50 @@ describe('the event loop during a scan', { timeout: 180_000 }, () => {
     });
     afterAll(() => removeDir(root));
 
-    it('cold load never stalls the loop (imports in flight are bounded)', async () => {
+    it('cold load and a reload of every plugin never stall the loop (imports in flight are bounded)', async () => {
       const host = makeHost(join(root, 'plugins'), root);
       try {
         const cold = await measureReload(host);
         expect(cold.report.added).toHaveLength(5000);
         expectNoStall('cold, 5,000 ES module plugins', cold);
+        for (let i = 0; i < 5000; i += 1) {
+          writeFileSync(
+            join(root, 'plugins', `p${i}`, 'index.mjs'),
+            `export default { id: -${i} };\n`,
+          );
+        }
+        const changed = await measureReload(host);
+        expect(changed.report.updated).toHaveLength(5000);
+        expectNoStall('reload of 5,000 changed ES module plugins', changed);
+      } finally {
+        await host.close();
+      }
+    });
+  });
+
+  describe('400 ES module plugins whose import takes 3 ms each', () => {
+    let root: string;
+    beforeAll(async () => {
+      root = await makeTempDir('loop-heavy-esm');
+      // top-level work of a big bundle: evaluation (or compilation) that runs in one piece
+      const body =
+        'const end = performance.now() + 3;\nwhile (performance.now() < end) {}\nexport default { ok: true };\n';
+      for (let i = 0; i < 400; i += 1) {
+        const dir = join(root, 'plugins', `h${i}`);
+        mkdirSync(dir, { recursive: true });
+        const manifest = { name: `h${i}`, version: '1.0.0', entryPoint: './index.mjs' };
+        writeFileSync(join(dir, 'plugin.manifest.json'), JSON.stringify(manifest));
+        writeFileSync(join(dir, 'index.mjs'), `// ${i}\n${body}`);
+      }
+    });
+    afterAll(() => removeDir(root));
+
+    it('cold load never stalls the loop: fewer imports in flight when each costs more', async () => {
+      const host = makeHost(join(root, 'plugins'), root);
+      try {
+        const cold = await measureReload(host);
+        expect(cold.report.added).toHaveLength(400);
+        expectNoStall('cold, 400 ES module plugins of 3 ms each', cold);
       } finally {
         await host.close();
       }
