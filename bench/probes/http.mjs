@@ -7,20 +7,26 @@
 //   reload  during a reload after every entry point changed (augment only)
 // The answer reads host.getAll() and host.get() (the floor: its Map).
 //
-//   node probes/http.mjs <augment|floor> <folder> <expected count>
-// `floor`: the floor's loader with 64 imports in flight at once.
-// Prints one JSON line: { idle, cold, reload? } with { ms, requests, p50, p99, max, stallMs }.
+//   node probes/http.mjs <augment|floor|unbounded> <folder> <expected count>
+// `floor`: the floor's loader with 64 imports in flight at once; `unbounded`: the
+// cold-load floor of section 1 (every import at once), for the total time.
+// Prints one JSON line: { idle, cold, reload? } with { ms, requests, p50, p99, max, stallMs,
+// cpuStallMs, cpuMs }: stallMs is the longest gap between two ticks of the interval (wall clock),
+// cpuStallMs the longest CPU time the main thread used within one gap (Linux only), which a
+// machine busy with other processes does not inflate, and cpuMs the main thread's CPU time
+// over the phase (Linux only).
+import { existsSync, readFileSync } from 'node:fs';
 import { readdir, utimes } from 'node:fs/promises';
 import { Agent, createServer, request } from 'node:http';
 import { join } from 'node:path';
-import { isBenchPlugin, loadPluginDir } from '../lib/floor.mjs';
+import { isBenchPlugin, loadFolder, loadPluginDir } from '../lib/floor.mjs';
 import { importCore } from '../lib/core.mjs';
 import { quantile } from '../lib/stats.mjs';
 
 const FLOOR_IN_FLIGHT = 64;
 const [side, folder, expected] = process.argv.slice(2);
 if (folder === undefined || expected === undefined) {
-  throw new Error('usage: http.mjs <augment|floor> <folder> <expected count>');
+  throw new Error('usage: http.mjs <augment|floor|unbounded> <folder> <expected count>');
 }
 
 /** @type {() => { count: number, first: unknown }} */
@@ -65,6 +71,16 @@ if (side === 'augment') {
     };
     await Promise.all(Array.from({ length: FLOOR_IN_FLIGHT }, worker));
   };
+} else if (side === 'unbounded') {
+  /** @type {Map<string, unknown>} */
+  let registry = new Map();
+  answer = () => ({
+    count: [...registry.keys()].length,
+    first: registry.get('bench-esm-p00001') !== undefined,
+  });
+  coldLoad = async () => {
+    registry = await loadFolder(folder, 'esm');
+  };
 } else {
   throw new Error(`bad side ${side}`);
 }
@@ -90,6 +106,16 @@ const get = () =>
     req.end();
   });
 
+const SCHEDSTAT = '/proc/thread-self/schedstat';
+const HAS_SCHEDSTAT = existsSync(SCHEDSTAT);
+
+/**
+ * CPU time of the main thread in ms (Linux), to tell a stall of our own from
+ * time the OS gave other processes; undefined elsewhere.
+ */
+const mainThreadCpuMs = () =>
+  HAS_SCHEDSTAT ? Number(readFileSync(SCHEDSTAT, 'utf8').split(' ')[0]) / 1e6 : undefined;
+
 /**
  * Serves requests while `work` runs (or for `idleMs`), measuring them and the loop.
  *
@@ -100,11 +126,18 @@ async function measure(work) {
   const latencies = [];
   let done = false;
   let last = performance.now();
+  let lastCpu = mainThreadCpuMs();
   let stallMs = 0;
+  let cpuStallMs = 0;
   const probe = setInterval(() => {
     const now = performance.now();
+    const cpu = mainThreadCpuMs();
     stallMs = Math.max(stallMs, now - last);
+    if (cpu !== undefined && lastCpu !== undefined) {
+      cpuStallMs = Math.max(cpuStallMs, Math.min(now - last, cpu - lastCpu));
+    }
     last = now;
+    lastCpu = cpu;
   }, 1);
   const client = (async () => {
     while (!done) {
@@ -113,8 +146,10 @@ async function measure(work) {
     }
   })();
   const started = performance.now();
+  const startedCpu = mainThreadCpuMs();
   await work();
   const ms = performance.now() - started;
+  const endCpu = mainThreadCpuMs();
   done = true;
   await client;
   clearInterval(probe);
@@ -125,6 +160,9 @@ async function measure(work) {
     p99: quantile(latencies, 0.99),
     max: Math.max(...latencies),
     stallMs,
+    ...(endCpu === undefined || startedCpu === undefined
+      ? {}
+      : { cpuStallMs, cpuMs: endCpu - startedCpu }),
   };
 }
 
