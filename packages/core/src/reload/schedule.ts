@@ -117,6 +117,10 @@ class Schedule<T, M> {
       if (edges.length === 0) this.#ready.push(name);
       await pause();
     }
+    // started from the end of the list: in the order of the names, so that the
+    // registry, kept sorted, mostly appends (a cold load in reverse order made
+    // each publication shift every entry published before it)
+    this.#ready.reverse();
   }
 
   /** The names a node waits for: its dependencies in the scan, and those of the entry that serves. */
