@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 /**
  * @typedef {object} RunOptions
  * @property {string[]} [nodeArgs] - flags for node itself (`--expose-gc`)
+ * @property {string} [node] - the node executable (default: this one)
  * @property {string} [cwd]
  * @property {NodeJS.ProcessEnv} [env]
  * @property {number} [timeoutMs] - kill the child after this long (default 5 minutes)
@@ -59,7 +60,7 @@ export function runCommand(command, args, options = {}) {
  */
 export async function runProbe(script, args, options = {}) {
   const { stdout } = await runCommand(
-    process.execPath,
+    options.node ?? process.execPath,
     [...(options.nodeArgs ?? []), script, ...args],
     options,
   );

@@ -1,13 +1,16 @@
 // 6. Heap retained after 1000 reloads of a changed 100 KB plugin, CommonJS
-// and ESM, against the floor's reload loops on the same Node.
+// and ESM, against the floor's reload loops on the same Node: this Node and,
+// in a full run, Node 22 and 24 (V8's compilation cache differs by version).
+import { execFileSync } from 'node:child_process';
 import { rm } from 'node:fs/promises';
+import { installNode } from '../../scripts/install-node.mjs';
 import { interleave, runProbe } from '../lib/child.mjs';
 import { bytesText, ratioText, verdict } from '../lib/report.mjs';
 import { pairRatios, summary } from '../lib/stats.mjs';
 import { probe } from '../lib/workspace.mjs';
 
-const NODE_MAJOR = Number(process.versions.node.split('.')[0]);
 const CJS_LIMIT = 5e6;
+const OTHER_MAJORS = [22, 24];
 /** Augment may retain at most this much more per ESM reload than the bare loop. */
 const ESM_SLACK = 1.05;
 
@@ -17,6 +20,94 @@ const ESM_SLACK = 1.05;
  */
 export async function memory(ctx) {
   const reloads = ctx.smoke ? 20 : 1000;
+  /** @type {string[][]} */
+  const rows = [];
+  /** @type {import('../lib/report.mjs').Check[]} */
+  const checks = [];
+  /** @type {string[]} */
+  const notes = [];
+  /** @type {number[]} */
+  const majors = [];
+  let moduleBytes = 0;
+  for (const node of nodesToMeasure(ctx, notes)) {
+    const version = execFileSync(node, ['--version'], { encoding: 'utf8' }).trim();
+    const measured = await measureOn(ctx, node, version, reloads);
+    rows.push(...measured.rows);
+    checks.push(...measured.checks);
+    majors.push(Number(version.slice(1).split('.')[0]));
+    moduleBytes ||= measured.moduleBytes;
+  }
+  const plan = ctx.plan(2, 0);
+  return {
+    section: {
+      id: 'memory',
+      title: `6. Memory under reload (${reloads} reloads of a changed 100 KB plugin)`,
+      intro: [
+        `Each run is a fresh \`node --expose-gc\` process: a plugin of ${bytesText(moduleBytes)} of ` +
+          "code (the shape of core's memory integration test: 1,600 small functions, all " +
+          'reachable from its export, so a version that stays in memory keeps all of them) is ' +
+          `changed (a new file renamed into place) and reloaded ${reloads} times after 10 warm-up ` +
+          'reloads; the result is the heap used after `gc()` at the end minus the heap used ' +
+          'after `gc()` before the loop. Both measurements hold exactly one loaded version.',
+        `Runs: ${ctx.smoke ? '1 (smoke test)' : `${plan.runs} per row (heap figures barely vary; the median is shown)`}, ` +
+          `on ${majors.map((m) => `Node ${m}`).join(', ')} (others installed as the test matrix does).`,
+      ],
+      tables: [
+        {
+          columns: ['Node.js', 'loop', 'heap retained', 'per reload', 'target', 'result'],
+          rows,
+        },
+      ],
+      notes: [
+        'Node cannot unload an ES module, so every ESM version stays: the bare loop shows what ' +
+          'one version of this module costs in the heap (its source and its 1,600 live ' +
+          'closures, several times the file size), and Augment must keep no more than that: no ' +
+          'extra copy of a module, a URL or a report per reload. A CommonJS version can be freed ' +
+          "once nothing points at it; the naive loop shows what the parent module's `children` " +
+          'array keeps alive when only `require.cache` is cleared.' +
+          (majors.some((m) => m > 20)
+            ? " On Node 22 and later V8's compilation cache keeps about the module's size per " +
+              'reload whatever the loader does, so CommonJS is judged against the floor on the same Node.'
+            : ''),
+        ...notes,
+      ],
+      checks,
+    },
+  };
+}
+
+/**
+ * This Node, then Node 22 and 24 in a full run (a failed install is a note).
+ *
+ * @param {import('./context.mjs').Context} ctx
+ * @param {string[]} notes
+ * @returns {string[]} node executables
+ */
+function nodesToMeasure(ctx, notes) {
+  const nodes = [process.execPath];
+  if (ctx.smoke) return nodes;
+  const current = Number(process.versions.node.split('.')[0]);
+  for (const major of OTHER_MAJORS) {
+    if (major === current) continue;
+    try {
+      nodes.push(installNode(major));
+    } catch (error) {
+      notes.push(`Node ${major} not measured: ${error instanceof Error ? error.message : error}`);
+    }
+  }
+  return nodes;
+}
+
+/**
+ * The rows and checks of one Node.
+ *
+ * @param {import('./context.mjs').Context} ctx
+ * @param {string} node - executable
+ * @param {string} version - its `--version`
+ * @param {number} reloads
+ */
+async function measureOn(ctx, node, version, reloads) {
+  const NODE_MAJOR = Number(version.slice(1).split('.')[0]);
   const plan = ctx.plan(2, 0);
   /** @type {(mode: string, format: string) => () => Promise<Record<string, number>>} */
   const side = (mode, format) => async () => {
@@ -24,6 +115,7 @@ export async function memory(ctx) {
     await rm(work, { recursive: true, force: true });
     const result = /** @type {Record<string, number>} */ (
       await runProbe(probe('memory.mjs'), [mode, format, work, String(reloads)], {
+        node,
         nodeArgs: ['--expose-gc'],
         timeoutMs: 600_000,
       })
@@ -32,12 +124,12 @@ export async function memory(ctx) {
     return result;
   };
 
-  ctx.log(`memory, CommonJS, ${reloads} reloads: ${plan.runs} runs`);
+  ctx.log(`memory, ${version}, CommonJS, ${reloads} reloads: ${plan.runs} runs`);
   const cjs = await interleave(
     { naive: side('naive', 'cjs'), floor: side('floor', 'cjs'), augment: side('augment', 'cjs') },
     plan,
   );
-  ctx.log(`memory, ESM, ${reloads} reloads: ${plan.runs} runs`);
+  ctx.log(`memory, ${version}, ESM, ${reloads} reloads: ${plan.runs} runs`);
   const esm = await interleave(
     { floor: side('floor', 'esm'), augment: side('augment', 'esm') },
     plan,
@@ -68,6 +160,7 @@ export async function memory(ctx) {
       : cjsAugment.median <= cjsFloor.median + CJS_LIMIT;
   rows.push(
     [
+      version,
       'CommonJS: naive `delete require.cache[file]` + `require()`',
       bytesText(cjsNaive.median),
       bytesText(perReload(cjs.naive).median),
@@ -75,6 +168,7 @@ export async function memory(ctx) {
       '—',
     ],
     [
+      version,
       "CommonJS: floor (delete, and drop the module from its parent's `children`)",
       bytesText(cjsFloor.median),
       bytesText(perReload(cjs.floor).median),
@@ -82,6 +176,7 @@ export async function memory(ctx) {
       '—',
     ],
     [
+      version,
       'CommonJS: Augment `reload()`',
       bytesText(cjsAugment.median),
       bytesText(perReload(cjs.augment).median),
@@ -105,6 +200,7 @@ export async function memory(ctx) {
   const esmPass = judged ? esmRatio.median <= ESM_SLACK : null;
   rows.push(
     [
+      version,
       'ESM: floor (bare `import(url + "?v=" + i)`)',
       bytesText(retained(esm.floor).median),
       bytesText(perReload(esm.floor).median),
@@ -112,6 +208,7 @@ export async function memory(ctx) {
       '—',
     ],
     [
+      version,
       'ESM: Augment `reload()`',
       bytesText(retained(esm.augment).median),
       bytesText(perReload(esm.augment).median),
@@ -120,45 +217,11 @@ export async function memory(ctx) {
     ],
   );
   checks.push({
-    name: `memory, ESM bytes retained per reload / bare cache-busting import`,
+    name: `memory, ESM bytes retained per reload / bare cache-busting import (Node ${NODE_MAJOR})`,
     target: `≤ ${ESM_SLACK}`,
     value: esmRatio.median.toFixed(3),
     pass: esmPass,
   });
 
-  return {
-    section: {
-      id: 'memory',
-      title: `6. Memory under reload (${reloads} reloads of a changed 100 KB plugin)`,
-      intro: [
-        `Each run is a fresh \`node --expose-gc\` process: a plugin of ${bytesText(moduleBytes)} of ` +
-          "code (the shape of core's memory integration test: 1,600 small functions, all " +
-          'reachable from its export, so a version that stays in memory keeps all of them) is ' +
-          `changed (a new file renamed into place) and reloaded ${reloads} times after 10 warm-up ` +
-          'reloads; the result is the heap used after `gc()` at the end minus the heap used ' +
-          'after `gc()` before the loop. Both measurements hold exactly one loaded version.',
-        `Runs: ${ctx.smoke ? '1 (smoke test)' : `${plan.runs} per row (heap figures barely vary; the median is shown)`}. ` +
-          `Node ${process.version}.`,
-      ],
-      tables: [
-        {
-          columns: ['loop', 'heap retained', 'per reload', 'target', 'result'],
-          rows,
-        },
-      ],
-      notes: [
-        'Node cannot unload an ES module, so every ESM version stays: the bare loop shows what ' +
-          'one version of this module costs in the heap (its source and its 1,600 live ' +
-          'closures, several times the file size), and Augment must keep no more than that: no ' +
-          'extra copy of a module, a URL or a report per reload. A CommonJS version can be freed ' +
-          "once nothing points at it; the naive loop shows what the parent module's `children` " +
-          'array keeps alive when only `require.cache` is cleared.' +
-          (NODE_MAJOR > 20
-            ? " On Node 22 and later V8's compilation cache keeps about the module's size per " +
-              'reload whatever the loader does, so CommonJS is judged against the floor on the same Node.'
-            : ''),
-      ],
-      checks,
-    },
-  };
+  return { rows, checks, moduleBytes };
 }
