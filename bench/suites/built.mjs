@@ -4,17 +4,16 @@
 // against the bare-import floor; on this Node and, in a full run, on Node 22
 // and 24 too (installed by scripts/install-node.mjs, as the test matrix does).
 import { basename } from 'node:path';
-import { installNode } from '../../scripts/install-node.mjs';
 import { builtPluginFolders } from '../lib/built-plugins.mjs';
 import { interleave, runCommand } from '../lib/child.mjs';
 import { bytesText, ratioText, verdict, withSpread } from '../lib/report.mjs';
 import { pairRatios, summary } from '../lib/stats.mjs';
 import { probe } from '../lib/workspace.mjs';
+import { nodesToMeasure } from '../lib/nodes.mjs';
 
 /** Loading plugins that ship maps may cost at most this much more than without them. */
 const TARGET_RATIO = 1.1;
 /** The other Node majors measured by a full run. */
-const OTHER_MAJORS = [22, 24];
 
 /**
  * @param {import('./context.mjs').Context} ctx
@@ -118,28 +117,6 @@ export async function builtPlugins(ctx) {
       checks,
     },
   };
-}
-
-/**
- * This Node, then Node 22 and 24 in a full run (a failed install is a note).
- *
- * @param {import('./context.mjs').Context} ctx
- * @param {string[]} notes
- * @returns {string[]} node executables
- */
-function nodesToMeasure(ctx, notes) {
-  const nodes = [process.execPath];
-  if (ctx.smoke) return nodes;
-  const current = Number(process.versions.node.split('.')[0]);
-  for (const major of OTHER_MAJORS) {
-    if (major === current) continue;
-    try {
-      nodes.push(installNode(major));
-    } catch (error) {
-      notes.push(`Node ${major} not measured: ${error instanceof Error ? error.message : error}`);
-    }
-  }
-  return nodes;
 }
 
 /**

@@ -3,14 +3,13 @@
 // in a full run, Node 22 and 24 (V8's compilation cache differs by version).
 import { execFileSync } from 'node:child_process';
 import { rm } from 'node:fs/promises';
-import { installNode } from '../../scripts/install-node.mjs';
 import { interleave, runProbe } from '../lib/child.mjs';
 import { bytesText, ratioText, verdict } from '../lib/report.mjs';
 import { pairRatios, summary } from '../lib/stats.mjs';
 import { probe } from '../lib/workspace.mjs';
+import { nodesToMeasure } from '../lib/nodes.mjs';
 
 const CJS_LIMIT = 5e6;
-const OTHER_MAJORS = [22, 24];
 /** Augment may retain at most this much more per ESM reload than the bare loop. */
 const ESM_SLACK = 1.05;
 
@@ -74,28 +73,6 @@ export async function memory(ctx) {
       checks,
     },
   };
-}
-
-/**
- * This Node, then Node 22 and 24 in a full run (a failed install is a note).
- *
- * @param {import('./context.mjs').Context} ctx
- * @param {string[]} notes
- * @returns {string[]} node executables
- */
-function nodesToMeasure(ctx, notes) {
-  const nodes = [process.execPath];
-  if (ctx.smoke) return nodes;
-  const current = Number(process.versions.node.split('.')[0]);
-  for (const major of OTHER_MAJORS) {
-    if (major === current) continue;
-    try {
-      nodes.push(installNode(major));
-    } catch (error) {
-      notes.push(`Node ${major} not measured: ${error instanceof Error ? error.message : error}`);
-    }
-  }
-  return nodes;
 }
 
 /**
