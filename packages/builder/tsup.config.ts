@@ -32,6 +32,14 @@ export default defineConfig([
     noExternal,
   },
   {
+    // `augment doctor`'s child process, which runs the plugin in a host (an
+    // ES module: it imports the plugin and the --setup module)
+    entry: { 'doctor-child': 'src/doctor/child.ts' },
+    format: ['esm'],
+    target: 'node20',
+    platform: 'node',
+  },
+  {
     entry: { cli: 'src/bin.ts' },
     format: ['esm'],
     target: 'node20',

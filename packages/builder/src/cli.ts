@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { readPackageVersion, usageErrorWriter } from '@augment/cli-kit';
 import { buildCommand } from './commands/build.js';
+import { doctorCommand } from './commands/doctor.js';
 import { syncCommand } from './commands/sync.js';
 import { validateCommand } from './commands/validate.js';
 import { watchCommand } from './commands/watch.js';
@@ -23,6 +24,7 @@ export function createProgram(): Command {
     .addCommand(watchCommand())
     .addCommand(validateCommand())
     .addCommand(syncCommand())
+    .addCommand(doctorCommand())
     .addHelpText(
       'after',
       `
