@@ -25,13 +25,16 @@ interface DoctorFlags {
   heapKb: number;
 }
 
-/** `augment doctor [project]`: loads, unloads and reloads the built plugin, and says what it leaves behind. */
+/** `augment doctor [dir]`: loads, unloads and reloads the built plugin, and says what it leaves behind. */
 export function doctorCommand(): Command {
   return new Command('doctor')
+    .summary(
+      'Load, unload and reload the built plugin in a throwaway host; report what it leaves behind.',
+    )
     .description(
       'Load, unload and reload the built plugin (dist/) many times in a throwaway host, and report what it leaves behind: open timers, servers and sockets, heap kept per reload, a slow onUnload, a plugin that cannot load twice.',
     )
-    .argument('[project]', 'the plugin project (default: the nearest project from here upwards)')
+    .argument('[dir]', 'the plugin project (default: the nearest project from here upwards)')
     .addOption(
       new Option('--rounds <n>', 'load, unload and reload rounds')
         .default(DOCTOR_DEFAULTS.rounds)
