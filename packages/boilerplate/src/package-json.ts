@@ -81,6 +81,8 @@ export function createPackageJson(
       watch: `augment watch${format}`,
       typecheck: 'tsc --noEmit',
       test: 'npm run build && node --test',
+      // loads, unloads and reloads dist/ in a throwaway host: what it leaves behind fails
+      doctor: 'augment doctor',
       // npm runs it after each `npm version` bump: the manifest follows, in the same commit
       version: 'augment sync',
       prepublishOnly: 'npm test',

@@ -100,6 +100,7 @@ describe('the standard structure', () => {
         watch: 'augment watch',
         typecheck: 'tsc --noEmit',
         test: 'npm run build && node --test',
+        doctor: 'augment doctor',
         version: 'augment sync',
         prepublishOnly: 'npm test',
       },
