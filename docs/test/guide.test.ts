@@ -332,6 +332,22 @@ describe.skipIf(isWindows)('the plugin authoring guide, followed step by step', 
   );
 
   it(
+    '§8 checks with augment doctor that the plugin unloads cleanly',
+    async () => {
+      const plain = await plugin.run('npm run doctor', BUILD);
+      expect(plain.stdout).toContain('ok: my-plugin unloads cleanly');
+      await writeGuideFile(plugin.cwd, 'doctor.setup.mjs');
+      const setup = await plugin.run('npx augment doctor --setup doctor.setup.mjs', BUILD);
+      expect(setup.stdout).toContain('host options from doctor.setup.mjs');
+      expect(setup.stdout).toContain('ok: my-plugin unloads cleanly');
+      await plugin.run('npx augment doctor --json > doctor.json', BUILD);
+      const report = await readJson(join(plugin.cwd, 'doctor.json'));
+      expect(report).toMatchObject({ ok: true, rounds: 20, findings: [] });
+    },
+    BUILD * 3,
+  );
+
+  it(
     '§9 stack traces from the plugin name it, its version and src/index.ts:6',
     async () => {
       const source = join(plugin.cwd, 'src', 'index.ts');
@@ -445,7 +461,7 @@ describe.skipIf(isWindows)('the plugin authoring guide, followed step by step', 
       await shell.run('npm init -y --init-version 0.1.0');
       await shell.run('npm pkg set type=module engines.node=">=20.19" "files[]=dist"');
       await shell.run(
-        'npm pkg set scripts.build="augment build --zip" scripts.watch="augment watch" scripts.typecheck="tsc --noEmit" scripts.version="augment sync"',
+        'npm pkg set scripts.build="augment build --zip" scripts.watch="augment watch" scripts.typecheck="tsc --noEmit" scripts.doctor="augment doctor" scripts.version="augment sync"',
       );
       await shell.run('npm pkg delete main scripts.test');
       await shell.run(
