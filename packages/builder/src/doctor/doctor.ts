@@ -155,12 +155,18 @@ export async function doctor(
     const host = await runChild(hostRequest, options.dir, (round) => {
       onRound(round, 'host');
     });
-    const setupProblem = host.problems.find((p) => p.kind === 'setup' && p.round === 0);
-    if (setupProblem !== undefined) {
+    const setupProblem = host.problems.find((p) => p.kind === 'setup');
+    if (setupProblem?.round === 0) {
       throw new DoctorError(
         DOCTOR_ERROR_CODES.SETUP,
         `The host options from ${options.setup ?? 'doctor'} do not make a host: ${setupProblem.failure.code}: ${setupProblem.failure.message}`,
         { file: options.setup },
+      );
+    }
+    if (setupProblem !== undefined) {
+      throw new DoctorError(
+        DOCTOR_ERROR_CODES.CHILD,
+        `The host threw in round ${setupProblem.round}: ${setupProblem.failure.code}: ${setupProblem.failure.message}. A host never throws for a plugin's problem: please report this.`,
       );
     }
     let bare: ChildReport | undefined;
@@ -187,14 +193,11 @@ function judge(
   const leftFindings = resourceFindings(host.left, context);
   const heap = measureHeap(host, bare, options.heapKb);
   const findings = [
-    ...problemFindings(
-      host.problems.filter((p) => p.kind !== 'setup' || p.round > 0),
-      {
-        clean: (text) => text.replaceAll(request.pluginDir, built.distDir),
-        locate: (stack) => locateInStack(stack, options.dir),
-        cwd: options.cwd,
-      },
-    ),
+    ...problemFindings(host.problems, {
+      clean: (text) => text.replaceAll(request.pluginDir, built.distDir),
+      locate: (stack) => locateInStack(stack, options.dir),
+      cwd: options.cwd,
+    }),
     ...leftFindings,
     ...(leftFindings.length === 0 ? unattributedFinding(host.activeDelta) : []),
     ...unloadFinding(host.unloadMs, options.unloadMs),
