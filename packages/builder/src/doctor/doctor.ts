@@ -1,8 +1,7 @@
 // `augment doctor`'s API: runs the built plugin through a throwaway host in a
 // child process, then the bare-import baseline in another, and judges both.
 import { existsSync, readFileSync } from 'node:fs';
-import { cp, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, mkdir, mkdtemp, rm, rmdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { detectFormat } from '@augment/core';
 import { DOCTOR_ERROR_CODES, DoctorError } from './codes.js';
@@ -132,7 +131,11 @@ export async function doctor(
       { file: options.setup },
     );
   }
-  const temp = await mkdtemp(join(tmpdir(), 'augment-doctor-'));
+  // inside the project, so that the copy resolves packages (peer dependencies
+  // the host provides) from the project's node_modules, as dist/ itself does
+  const cache = join(options.dir, 'node_modules', '.cache', 'augment-doctor');
+  await mkdir(cache, { recursive: true });
+  const temp = await mkdtemp(join(cache, 'run-'));
   try {
     const copy = async (under: string): Promise<ChildRequest> => {
       const folder = join(temp, under);
@@ -178,6 +181,8 @@ export async function doctor(
     return judge(options, built, hostRequest, host, bare);
   } finally {
     await rm(temp, { recursive: true, force: true, maxRetries: 3 });
+    // the cache folder goes too unless another run is using it
+    await rmdir(cache).catch(() => undefined);
   }
 }
 
