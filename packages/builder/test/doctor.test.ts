@@ -154,6 +154,21 @@ describe('augment doctor', () => {
     expect(run.stderr).toBe('');
   });
 
+  it('loads a plugin whose peer dependency is installed in the project, as dist/ does', async () => {
+    const project = await buildDoctorPlugin(
+      root,
+      'with-peer',
+      {
+        top: "import { PEER_MARKER } from 'host-api'; void PEER_MARKER;",
+      },
+      'esm',
+      { peerDependencies: { 'host-api': '^1.0.0' } },
+    );
+    const run = await runCli(['doctor', '--rounds', '1'], project);
+    expect(run.stdout).toContain('ok: with-peer unloads cleanly');
+    expect(run.code).toBe(0);
+  });
+
   it('prints its help: flags with their defaults, exit codes, examples', async () => {
     const run = await runCli(['doctor', '--help'], root);
     expect(run.code).toBe(0);

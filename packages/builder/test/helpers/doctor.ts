@@ -3,7 +3,7 @@
 // lifecycle (onLoad calls start(), onUnload calls dispose()).
 import { join } from 'node:path';
 import { build } from '../../src/index.js';
-import { createProject, writeFiles } from './project.js';
+import { PEER_DEP, createProject, writeFiles } from './project.js';
 
 /** A plugin's source: `start()` and `dispose()` bodies, and code at the top of the module. */
 export interface DoctorPluginSpec {
@@ -39,7 +39,9 @@ export function pluginSource(spec: DoctorPluginSpec): string {
 export const START_LINE = 7;
 
 /**
- * Writes and builds (no type check) a plugin project named `name` below `root`.
+ * Writes and builds (no type check) a plugin project named `name` below `root`;
+ * with `peerDependencies` in `packageJson`, the peer package `host-api` is
+ * installed in its node_modules.
  *
  * @returns the project folder
  */
@@ -48,9 +50,17 @@ export async function buildDoctorPlugin(
   name: string,
   spec: DoctorPluginSpec,
   format: 'esm' | 'cjs' = 'esm',
+  packageJson: Record<string, unknown> = {},
 ): Promise<string> {
   const dir = join(root, name);
-  await createProject(dir, { name, version: '1.0.0', index: pluginSource(spec) });
+  const peers = 'peerDependencies' in packageJson ? PEER_DEP : {};
+  await createProject(dir, {
+    name,
+    version: '1.0.0',
+    index: pluginSource(spec),
+    packageJson,
+    files: peers,
+  });
   await build({ dir, format, typecheck: false });
   return dir;
 }
