@@ -44,13 +44,20 @@ const AugmentErrorBase = AugmentError as unknown as AugmentErrorConstructor;
 export class DoctorError extends AugmentErrorBase {
   /** Stable machine-readable code. */
   declare readonly code: DoctorErrorCode;
+  /** Lines the message lists between its headline and the fix (a child's last output); may be empty. */
+  readonly details: string[];
 
   /**
    * @param code - stable code from {@link DOCTOR_ERROR_CODES}
    * @param message - what happened, naming the file, then what to do
-   * @param details - plugin, file and cause
+   * @param details - plugin, file, cause, and the lines the message lists
    */
-  constructor(code: DoctorErrorCode, message: string, details: AugmentErrorDetails = {}) {
+  constructor(
+    code: DoctorErrorCode,
+    message: string,
+    details: AugmentErrorDetails & { details?: readonly string[] } = {},
+  ) {
     super(code, message, details);
+    this.details = [...(details.details ?? [])];
   }
 }

@@ -144,7 +144,7 @@ export function problemFindings(
     } else if (kind === 'uncaught') {
       findings.push({
         code: DOCTOR_FINDING_CODES.UNCAUGHT,
-        message: `the plugin threw outside any call of the host (${failure.stage}, round ${round})${at}: ${context.clean(failure.message)}`,
+        message: `the plugin threw outside any call of the host in round ${round}, ${failure.stage === 'uncaught' ? 'an uncaught exception' : 'an unhandled rejection'}${at}: ${context.clean(failure.message)}`,
         ...place,
         advice:
           'An error in a timer or a promise nobody awaits ends a host process: catch it where it happens.',

@@ -104,6 +104,6 @@ export function printReport(output: Output, report: DoctorReport, title: string)
   output.line(
     report.ok
       ? `${output.style('green', 'ok:')} ${report.plugin.name} unloads cleanly`
-      : `${output.style('red', `${plural(report.findings.length, 'problem')}:`)} fix them, run augment build, then augment doctor again`,
+      : `${output.style('red', `${plural(report.findings.length, 'problem')}:`)} fix ${report.findings.length === 1 ? 'it' : 'them'}, run augment build, then augment doctor again`,
   );
 }

@@ -75,10 +75,18 @@ export function runChild(
   });
 }
 
+/** Lines of the child's last output shown in an error. */
+const OUTPUT_LINES = 20;
+
 function childError(headline: string, output: string): DoctorError {
-  const tail = output.trim() === '' ? '' : `\nIts last output:\n${output.trimEnd()}`;
+  const lines = output.trimEnd().split('\n').slice(-OUTPUT_LINES);
+  const shown = output.trim() === '' ? [] : ['its last output:', ...lines.map((l) => `  ${l}`)];
+  const fix =
+    'A plugin that ends the process (process.exit) or blocks it cannot be checked; if it does neither, please report this.';
+  const list = shown.map((line) => `  ${line}`).join('\n');
   return new DoctorError(
     DOCTOR_ERROR_CODES.CHILD,
-    `${headline}${tail}\nA plugin that ends the process (process.exit) or blocks it cannot be checked; if it does neither, please report this.`,
+    `${headline}${list === '' ? ' ' : `\n${list}\n`}${fix}`,
+    { details: shown },
   );
 }
