@@ -30,6 +30,12 @@ beforeAll(async () => {
   projects['twice'] = await buildDoctorPlugin(root, 'twice', {
     top: "if (globalThis.__doctorLoaded === true) throw new Error('already loaded'); globalThis.__doctorLoaded = true;",
   });
+  projects['exits'] = await buildDoctorPlugin(root, 'exits', {
+    top: "console.log('leaving now'); process.exit(3);",
+  });
+  projects['throws-later'] = await buildDoctorPlugin(root, 'throws-later', {
+    start: "setTimeout(() => { throw new Error('late failure'); }, 1);",
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -72,5 +78,24 @@ describe('augment doctor over rounds', () => {
     // the message names the project's dist/, not doctor's temporary copy
     expect(run.stdout).toContain(join(projects['twice']!, 'dist/index.js'));
     expect(run.stdout).not.toContain('augment-doctor-');
+  });
+
+  it('reports an error thrown in a timer of the plugin, which would end a host (exit 1)', async () => {
+    const run = await runCli(
+      ['doctor', '--setup', setup, '--rounds', '1'],
+      projects['throws-later']!,
+    );
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(
+      /✗ the plugin threw outside any call of the host in round 1, an uncaught exception \(at src\/index\.ts:7\): late failure \[AUG_DOCTOR_UNCAUGHT\]/u,
+    );
+  });
+
+  it('says so when the plugin ends the process, with its last output (exit 1)', async () => {
+    const run = await runCli(['doctor', '--rounds', '1'], projects['exits']!);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("error: The plugin's process ended with code 3 in round 1.");
+    expect(run.stderr).toContain('leaving now');
+    expect(run.stdout).not.toContain('ok:');
   });
 });
