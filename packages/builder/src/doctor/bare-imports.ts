@@ -41,7 +41,9 @@ export async function runBareImports(request: ChildRequest, send: Send): Promise
   const problems: ChildProblem[] = [];
   const heap: number[] = [];
   let round = 0;
-  onUncaught((failure) => problems.push({ kind: 'uncaught', round, failure }));
+  onUncaught((failure) => {
+    if (problems.length < 100) problems.push({ kind: 'uncaught', round, failure });
+  });
   const globals = new Set(Reflect.ownKeys(globalThis));
   for (round = 1; round <= request.rounds; round += 1) {
     try {

@@ -23,6 +23,9 @@ import { loadSetupOptions } from './setup.js';
 import { failureOf, onUncaught, rootStack, settle } from './child-util.js';
 
 type Send = (message: ChildMessage) => Promise<void>;
+
+/** The most problems one run reports (a plugin may throw at every tick of a timer). */
+const MAX_PROBLEMS = 100;
 type Hook = (entry: PluginEntry) => unknown;
 
 /** Changes the copy's entry (as a rebuild would), so that the host imports it afresh. */
@@ -89,7 +92,12 @@ export async function runHostRounds(request: ChildRequest, send: Send): Promise<
   const tracker = trackResources(realpathSync(request.pluginDir));
   const round = { current: 0 };
   const unloadHook = { present: false };
-  onUncaught((failure) => problems.push({ kind: 'uncaught', round: round.current, failure }));
+  onUncaught((failure) => {
+    // a timer that throws at every tick says it once per round at most
+    if (problems.length < MAX_PROBLEMS) {
+      problems.push({ kind: 'uncaught', round: Math.min(round.current, request.rounds), failure });
+    }
+  });
   const finish = (): ChildReport => ({
     mode: 'host',
     rounds: heap.length,
