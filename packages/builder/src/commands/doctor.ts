@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { requireProject } from '../find-project.js';
 import { createOutput, displayPath } from '../output.js';
+import { startProgress } from '../terminal/progress.js';
 import { printProject } from './build.js';
 
 /** The defaults of `augment doctor`'s flags (measured: see the builder README). */
@@ -71,14 +72,33 @@ Examples:
       const project = await requireProject(given);
       if (flags.json !== true) printProject(output, project);
       const { doctor } = await import('../doctor/doctor.js');
-      const report = await doctor({
-        dir: project.dir,
-        rounds: flags.rounds,
-        setup: flags.setup === undefined ? undefined : resolve(flags.setup),
-        unloadMs: flags.unloadMs,
-        heapKb: flags.heapKb,
-        cwd: process.cwd(),
-      });
+      // on a terminal only: 20 rounds of a large bundle take seconds
+      let progress = startProgress(process.stderr, `round 1/${flags.rounds}: through the host…`);
+      const onRound = (round: number, mode: 'host' | 'bare'): void => {
+        progress.stop();
+        const what = mode === 'host' ? 'through the host' : 'bare imports, for the heap baseline';
+        const next =
+          round < flags.rounds
+            ? `round ${round + 1}/${flags.rounds}: ${what}…`
+            : 'checking what is still open…';
+        progress = startProgress(process.stderr, next);
+      };
+      let report: Awaited<ReturnType<typeof doctor>>;
+      try {
+        report = await doctor(
+          {
+            dir: project.dir,
+            rounds: flags.rounds,
+            setup: flags.setup === undefined ? undefined : resolve(flags.setup),
+            unloadMs: flags.unloadMs,
+            heapKb: flags.heapKb,
+            cwd: process.cwd(),
+          },
+          onRound,
+        );
+      } finally {
+        progress.stop();
+      }
       if (flags.json === true) {
         output.line(JSON.stringify(report, null, 2));
       } else {
