@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ensureBuilt } from './helpers/cli.js';
 import { START_LINE, buildDoctorPlugin, writeSetups } from './helpers/doctor.js';
 import { makeTempDir, removeDir } from './helpers/project.js';
-import { runCli } from './helpers/run-cli.js';
+import { runCli, runCliInTty, stripAnsi } from './helpers/run-cli.js';
 
 vi.setConfig({ testTimeout: 120_000 });
 
@@ -167,6 +167,17 @@ describe('augment doctor', () => {
     const run = await runCli(['doctor', '--rounds', '1'], project);
     expect(run.stdout).toContain('ok: with-peer unloads cleanly');
     expect(run.code).toBe(0);
+  });
+
+  it('shows the round in progress on a terminal only, and erases it', async () => {
+    const tty = await runCliInTty(['doctor', '--rounds', '2'], projects['clean']!);
+    expect(tty.code).toBe(0);
+    expect(tty.stdout).toContain('round 2/2: through the host…');
+    const lines = stripAnsi(tty.stdout).split(/\r\n|\r/u);
+    expect(lines.filter((line) => line.startsWith('doctor: clean@1.0.0'))).toHaveLength(1);
+    const piped = await runCli(['doctor', '--rounds', '2'], projects['clean']!);
+    expect(piped.stderr).toBe('');
+    expect(piped.stdout).not.toContain('round 2/2');
   });
 
   it('prints its help: flags with their defaults, exit codes, examples', async () => {
