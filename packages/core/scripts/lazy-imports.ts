@@ -3,13 +3,14 @@ import type { Plugin } from 'esbuild';
 /**
  * The modules whose import costs more than most hosts ever use of them:
  * `node:crypto` (hashes of large plugin directories, archives), `node:zlib`
- * (archives) and semver (its regular expressions are built when it is
+ * (archives), `node:net` (the `augment dev` endpoint, only with `dev: true`) and semver (its regular expressions are built when it is
  * loaded, about half of the package's own import time). Each is named with
  * the functions the sources import from it; `'default'` for semver's
  * one-function modules.
  */
 const LAZY_MODULES: Readonly<Record<string, readonly string[]>> = {
-  'node:crypto': ['createHash', 'randomBytes'],
+  'node:crypto': ['createHash', 'randomBytes', 'timingSafeEqual'],
+  'node:net': ['createServer'],
   'node:zlib': ['crc32', 'inflateRawSync'],
 };
 
@@ -49,7 +50,7 @@ export function lazyImports(): Plugin {
   return {
     name: 'augment-lazy-imports',
     setup(build) {
-      build.onResolve({ filter: /^(?:node:crypto|node:zlib|semver\/.*)$/ }, (args) => {
+      build.onResolve({ filter: /^(?:node:crypto|node:net|node:zlib|semver\/.*)$/ }, (args) => {
         // the call-through module's own require() resolves to the real module
         if (args.kind !== 'import-statement' || args.namespace === NAMESPACE) return undefined;
         if (lazyModule(args.path) === undefined) return undefined;

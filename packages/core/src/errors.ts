@@ -77,6 +77,16 @@ export const ERROR_CODES = {
   DEPENDENCY_CYCLE: 'AUG_DEPENDENCY_CYCLE',
   /** `strict: true` and a scan had failures: `reload()` rejects with every one of them. */
   STRICT_FAILED: 'AUG_STRICT_FAILED',
+  /** A host with `dev: true` could not open its `augment dev` endpoint or write its address file. */
+  DEV_LISTEN: 'AUG_DEV_LISTEN',
+  /** An `augment dev` request carried a wrong token (answered on the wire, then the connection is closed). */
+  DEV_FORBIDDEN: 'AUG_DEV_FORBIDDEN',
+  /** An `augment dev` request of an unknown `type` or `protocol` version (answered on the wire). */
+  DEV_PROTOCOL: 'AUG_DEV_PROTOCOL',
+  /** `augment dev` named a plugin that is not in the host's folder (answered on the wire). */
+  DEV_NOT_FOUND: 'AUG_DEV_NOT_FOUND',
+  /** `augment dev` named a plugin the host has switched off with `host.disable()` (answered on the wire). */
+  DEV_DISABLED: 'AUG_DEV_DISABLED',
 } as const;
 
 /** One of the stable `AUG_…` codes listed in {@link ERROR_CODES}. */
@@ -86,7 +96,8 @@ export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
  * The stage a failure with each code is reported at: the one place that maps
  * a code to its {@link FailureStage}. `undefined` marks a code that is never
  * a plugin failure: it is thrown to the host (`AUG_OPTIONS_INVALID`,
- * `AUG_HOST_CLOSED`) or emitted as `watch:error` (`AUG_WATCH_FAILED`).
+ * `AUG_HOST_CLOSED`), emitted as `watch:error` (`AUG_WATCH_FAILED`) or
+ * `dev:error` (`AUG_DEV_LISTEN`), or answered to `augment dev` (`AUG_DEV_…`).
  * A timeout is the `timeout` stage wherever it happened.
  */
 export const ERROR_STAGES: { readonly [C in ErrorCode]: FailureStage | undefined } = Object.freeze({
@@ -125,6 +136,11 @@ export const ERROR_STAGES: { readonly [C in ErrorCode]: FailureStage | undefined
   AUG_DEPENDENCY_DISABLED: 'dependency',
   AUG_DEPENDENCY_CYCLE: 'dependency',
   AUG_STRICT_FAILED: undefined,
+  AUG_DEV_LISTEN: undefined,
+  AUG_DEV_FORBIDDEN: undefined,
+  AUG_DEV_PROTOCOL: undefined,
+  AUG_DEV_NOT_FOUND: undefined,
+  AUG_DEV_DISABLED: undefined,
 });
 
 /**

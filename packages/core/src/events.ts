@@ -12,7 +12,10 @@ export interface PluginHostEvents<T = unknown, M = PluginMeta> {
   /** A scan begins. */
   'reload:start': [
     event: {
-      /** `'manual'` for a `reload()` call, `'watch'` for a reload the watcher triggered. */
+      /**
+       * `'manual'` for a `reload()` or `reloadPlugin()` call, `'watch'` for a reload the
+       * watcher triggered, `'enable'`/`'disable'` for those calls, `'dev'` for `augment dev`.
+       */
       readonly reason: ReloadReason;
     },
   ];
@@ -77,13 +80,23 @@ export interface PluginHostEvents<T = unknown, M = PluginMeta> {
       readonly error: AugmentError;
     },
   ];
+  /**
+   * The `augment dev` endpoint (`dev: true`) could not be opened or its
+   * address file written; also logged (warn). The host serves on without it.
+   */
+  'dev:error': [
+    event: {
+      /** `AUG_DEV_LISTEN`, with the underlying error as `cause`. */
+      readonly error: AugmentError;
+    },
+  ];
 }
 
 /**
- * Why a reload ran: an explicit `reload()` call, the file watcher, or
- * `host.enable()` / `host.disable()`.
+ * Why a reload ran: an explicit `reload()` (or `reloadPlugin()`) call, the
+ * file watcher, `host.enable()` / `host.disable()`, or `augment dev`.
  */
-export type ReloadReason = 'manual' | 'watch' | 'enable' | 'disable';
+export type ReloadReason = 'manual' | 'watch' | 'enable' | 'disable' | 'dev';
 
 /** Why a plugin version stopped serving. */
 export type UnloadReason = 'replaced' | 'removed' | 'disabled' | 'dependency' | 'closed';

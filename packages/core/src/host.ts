@@ -1,8 +1,7 @@
 import { EventEmitter } from 'node:events';
-import { AugmentError, ERROR_CODES, StrictModeError, describeError } from './errors.js';
 import { checkPluginName } from './options/checks.js';
 import type { PluginHostEvents, ReloadReason } from './events.js';
-import { debug, log } from './util/log.js';
+import { log } from './util/log.js';
 import { enableSourceMaps } from './load/source-maps.js';
 import {
   resolveHostOptions,
@@ -11,9 +10,12 @@ import {
 } from './options.js';
 import { Reloader } from './reload/reloader.js';
 import { hostSink } from './reload/host-sink.js';
-import { mentions } from './reload/report.js';
+import { mentions, summary } from './reload/report.js';
 import { emitSafely } from './util/emit-safely.js';
 import { ScanQueue, hostClosedError } from './reload/scan-queue.js';
+import { StrictScans } from './reload/strict.js';
+import { startDev } from './dev/serve.js';
+import type { DevEndpoint } from './dev/endpoint.js';
 import { createFolderSources } from './sources/discovery.js';
 import type {
   Manifest,
@@ -23,7 +25,8 @@ import type {
   ReloadReport,
   SwitchReport,
 } from './types.js';
-import { watchFolder, type FolderWatcher } from './watch.js';
+import { logWatchFailure, watchHostFolder } from './watch-host.js';
+import type { FolderWatcher } from './watch.js';
 
 /**
  * Discovers, validates, loads and hot-reloads the plugins in one folder, and
@@ -56,13 +59,14 @@ export class PluginHost<T = unknown, M = PluginMeta> extends EventEmitter<Plugin
   /** The options with every default applied. */
   readonly options: ResolvedPluginHostOptions<T, M>;
   readonly #reloader: Reloader<T, M>;
-  /** The strict-mode promise of each scan's promise, so that calls sharing a scan share it. */
-  readonly #strict = new WeakMap<Promise<ReloadReport>, Promise<ReloadReport>>();
+  readonly #strict: StrictScans;
   readonly #queue = new ScanQueue(
-    (reason) => this.#scan(reason),
+    (reason, only) => this.#scan(reason, only),
     () => this.#closed !== undefined,
   );
   #watcher: Promise<FolderWatcher> | undefined;
+  /** The `augment dev` endpoint (`dev: true`), opened by the first scan. */
+  #dev: Promise<DevEndpoint | undefined> | undefined;
   #closed: Promise<void> | undefined;
 
   /**
@@ -72,6 +76,7 @@ export class PluginHost<T = unknown, M = PluginMeta> extends EventEmitter<Plugin
   constructor(options: PluginHostOptions<T, M>) {
     super();
     this.options = resolveHostOptions(options);
+    this.#strict = new StrictScans(this.options.strict);
     const sink = hostSink<T, M>(this.options.logger, (name, payload) => {
       emitSafely(this, this.options.logger, name, [payload]);
     });
@@ -96,18 +101,28 @@ export class PluginHost<T = unknown, M = PluginMeta> extends EventEmitter<Plugin
    * @throws {StrictModeError} `AUG_STRICT_FAILED` with `strict: true` when the scan had failures
    */
   reload(): Promise<ReloadReport> {
-    const scan = this.#queue.schedule('manual');
-    if (!this.options.strict) return scan;
-    // calls that share a scan share its promise, strict or not
-    let strict = this.#strict.get(scan);
-    if (strict === undefined) {
-      strict = scan.then((report) => {
-        if (report.failed.length > 0) throw new StrictModeError(report);
-        return report;
-      });
-      this.#strict.set(scan, strict);
-    }
-    return strict;
+    return this.#strict.of(this.#queue.schedule('manual'));
+  }
+
+  /**
+   * Reloads one plugin, as `augment dev` does after each build: its own
+   * directory is read again and, when it changed, the plugin is reloaded,
+   * together with the plugins loaded against it (as in a full reload). Every
+   * other plugin stays as it is, even if its files changed (the next
+   * `reload()` or the watcher picks those up). A name the last scan did not
+   * find (a plugin just linked), found twice, or found in a `.zip` makes it
+   * a full reload. Shares the one scan queue with `reload()`.
+   *
+   * @param name - the plugin's manifest `name`
+   * @returns the report of the scan: `name` is in `added`, `updated`,
+   *   `unchanged`, `kept` or `failed`, or nowhere when the folder lacks it
+   * @throws {OptionsError} `AUG_OPTIONS_INVALID` when `name` is not a non-empty string
+   * @throws {AugmentError} `AUG_HOST_CLOSED` after `close()`
+   * @throws {StrictModeError} `AUG_STRICT_FAILED` with `strict: true` when the scan had failures
+   */
+  async reloadPlugin(name: string): Promise<ReloadReport> {
+    checkPluginName('host.reloadPlugin()', name);
+    return this.#strict.of(this.#queue.schedule('manual', name));
   }
 
   /**
@@ -206,29 +221,19 @@ export class PluginHost<T = unknown, M = PluginMeta> extends EventEmitter<Plugin
    */
   async watch(): Promise<void> {
     if (this.#closed !== undefined) throw hostClosedError();
-    this.#watcher ??= watchFolder({
-      folder: this.options.folder,
-      debounceMs: this.options.watchDebounceMs,
-      onChange: () => {
-        this.#queue.schedule('watch').catch((error: unknown) => {
-          debug('watch-triggered reload failed: %s', describeError(error));
-        });
-      },
-      onError: (cause) => {
-        const error = new AugmentError(
-          ERROR_CODES.WATCH_FAILED,
-          `Watching ${this.options.folder} failed (${ERROR_CODES.WATCH_FAILED}): ${describeError(cause)}. Call reload() to pick up changes.`,
-          { cause },
-        );
-        log(this.options.logger, 'error', error.message);
+    this.#watcher ??= watchHostFolder(
+      this.options,
+      () => this.#queue.schedule('watch'),
+      (error) => {
         this.#emit('watch:error', { error });
       },
-    });
+    );
     await this.#watcher;
   }
 
   /**
-   * Stops watching, waits for a running scan, and unloads every plugin
+   * Stops watching, waits for a running scan, closes the `augment dev`
+   * endpoint (and removes its address file), and unloads every plugin
    * (`onUnload` runs for each). Removes this host's lease on the archive
    * cache and keeps the extractions, so the next start reuses them.
    * Idempotent; afterwards `reload()` rejects.
@@ -248,6 +253,7 @@ export class PluginHost<T = unknown, M = PluginMeta> extends EventEmitter<Plugin
     this.#watcher = undefined;
     if (watcher !== undefined) await (await watcher.catch(() => undefined))?.close();
     await this.#queue.settled();
+    await (await this.#dev)?.close();
     await this.#reloader.unloadAll();
     await this.#reloader.close();
   }
@@ -263,24 +269,18 @@ export class PluginHost<T = unknown, M = PluginMeta> extends EventEmitter<Plugin
     return Object.freeze({ ...report, name, changed, found });
   }
 
-  async #scan(reason: ReloadReason): Promise<ReloadReport> {
+  async #scan(reason: ReloadReason, only: ReadonlySet<string> | undefined): Promise<ReloadReport> {
     if (this.options.watch && this.#watcher === undefined) {
-      await this.watch().catch((error: unknown) => {
-        log(
-          this.options.logger,
-          'error',
-          `Could not watch ${this.options.folder}: ${describeError(error)}.`,
-        );
-      });
+      await this.watch().catch(logWatchFailure(this.options));
     }
+    this.#dev ??= this.options.dev
+      ? startDev(this, (name) => this.#queue.schedule('dev', name))
+      : undefined;
+    await this.#dev;
     if (this.options.sourceMaps === true) enableSourceMaps('sourceMaps: true');
     this.#emit('reload:start', { reason });
-    const report = await this.#reloader.scan();
-    log(
-      this.options.logger,
-      'info',
-      `reload (${reason}) in ${report.durationMs.toFixed(1)} ms: ${report.added.length} added, ${report.updated.length} updated, ${report.removed.length} removed, ${report.unchanged.length} unchanged, ${report.kept.length} kept, ${report.failed.length} failed`,
-    );
+    const report = await this.#reloader.scan(only);
+    log(this.options.logger, 'info', summary(reason, report));
     this.#emit('reload:done', { report });
     return report;
   }

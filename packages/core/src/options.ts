@@ -62,6 +62,18 @@ export interface PluginHostOptions<T = unknown, M = PluginMeta> {
    */
   watch?: boolean | undefined;
   /**
+   * Listen for `augment dev` from the first `reload()` on: the host opens a
+   * local endpoint (a Unix socket in a private folder, a named pipe on
+   * Windows), writes its address and a token to `<folder>/.augment-dev.json`
+   * (mode 0600), and reloads just the plugin `augment dev` names after each
+   * build, answering with the result. Only the same user can connect; no code
+   * goes through it, only plugin names and answers. `close()` closes it. When
+   * unset, the environment variable `AUGMENT_DEV` (`1`, `true` or `yes`)
+   * turns it on, so a host needs no code change; `false` wins over it.
+   * @default false, or true when `AUGMENT_DEV` is `1`, `true` or `yes`
+   */
+  dev?: boolean | undefined;
+  /**
    * Quiet time, in ms, after the last file change before a watch-triggered reload.
    * @default 100
    */

@@ -35,6 +35,8 @@ export interface ResolvedOptionValues {
   readonly loadTimeoutMs: number;
   /** Whether to watch on the first reload. */
   readonly watch: boolean;
+  /** Whether to listen for `augment dev` (the option, or `AUGMENT_DEV` when it is unset). */
+  readonly dev: boolean;
   /** The watch debounce. */
   readonly watchDebounceMs: number;
   /** Absolute path of the archive cache. */
@@ -83,6 +85,12 @@ const VALIDATOR = 'a type guard function or a Standard Schema';
 const isBoolean = (value: unknown): boolean => typeof value === 'boolean';
 const isFunction = (value: unknown): boolean => typeof value === 'function';
 
+/** Whether the environment opts a host into `augment dev`: `AUGMENT_DEV` is `1`, `true` or `yes`. */
+function devFromEnv(): boolean {
+  const value = process.env['AUGMENT_DEV']?.trim().toLowerCase();
+  return value === '1' || value === 'true' || value === 'yes';
+}
+
 /**
  * Every option of `new PluginHost()`, once: its check and its default, in the
  * order they are checked. The option types and their documentation are
@@ -110,6 +118,7 @@ export const HOST_OPTIONS: { readonly [K in HostOptionKey]-?: OptionRule<K> } = 
   },
   loadTimeoutMs: { expected: DURATION, check: isDuration, resolve: (v) => v ?? 10_000 },
   watch: { expected: 'a boolean', check: isBoolean, resolve: (v) => v ?? false },
+  dev: { expected: 'a boolean', check: isBoolean, resolve: (v) => v ?? devFromEnv() },
   watchDebounceMs: { expected: DURATION, check: isDuration, resolve: (v) => v ?? 100 },
   cacheDir: {
     expected: 'a non-empty path string',

@@ -3,7 +3,8 @@ import { breathe, pause } from '../util/pacer.js';
 import { describeError } from '../errors.js';
 import { CandidateLoader } from './candidates.js';
 import { classifyCandidates, settleConflicts } from './classify.js';
-import { collectCandidates } from './collect.js';
+import { collectCandidates, type Collected } from './collect.js';
+import { collectTargeted } from './targeted.js';
 import { failureKey } from './failures.js';
 import type { ScanContext } from './load-candidate.js';
 import { heldNode, offNode } from './nodes.js';
@@ -52,6 +53,8 @@ export class Reloader<T, M> {
   #failures: readonly PluginFailure[] = Object.freeze([]);
   readonly #disabled: Set<string>;
   readonly #sources: readonly PluginSource[];
+  /** What the last scan collected: a targeted scan starts from it. */
+  #last: Collected | undefined;
 
   /**
    * Creates a reloader for one host.
@@ -97,10 +100,18 @@ export class Reloader<T, M> {
     return true;
   }
 
-  /** Rescans the sources, then loads and publishes what changed, plugin by plugin. */
-  async scan(): Promise<ReloadReport> {
+  /**
+   * Rescans the sources, then loads and publishes what changed, plugin by plugin.
+   *
+   * @param only - for a targeted scan, the plugins to look at again (see
+   *   {@link collectTargeted}); the whole folder when undefined, or when only
+   *   a full scan can tell
+   */
+  async scan(only?: ReadonlySet<string>): Promise<ReloadReport> {
     const started = performance.now();
-    const collected = await collectCandidates(this.#sources);
+    const targeted = only === undefined ? undefined : await collectTargeted(this.#last, only);
+    const collected = targeted ?? (await collectCandidates(this.#sources));
+    this.#last = collected;
     for (const source of collected.skipped) this.sink.skipped(source);
     await breathe();
     const { valid, failures, broken } = classifyCandidates(
@@ -180,7 +191,8 @@ export class Reloader<T, M> {
     await breathe();
     this.#candidates.forgetSticky(collected.candidates, resolutions, before);
     await breathe();
-    await this.#endScan();
+    // a targeted scan looked at no archive: nothing for the sources to tidy
+    if (targeted === undefined) await this.#endScan();
     await breathe();
     const allFailures = [
       ...failures,
@@ -208,6 +220,7 @@ export class Reloader<T, M> {
     }));
     this.#published.clear();
     this.#candidates.clearSticky();
+    this.#last = undefined;
     const failures = await retireEntries(retired, releaseModules, this.options, this.sink);
     for (const failure of failures) this.sink.failed(failure);
     this.#failures = Object.freeze(failures);

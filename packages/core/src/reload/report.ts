@@ -1,6 +1,7 @@
 import { compareStrings } from '../util/compare-strings.js';
 import { breathe, pause } from '../util/pacer.js';
 import type { Resolution } from './schedule.js';
+import type { ReloadReason } from '../events.js';
 import type { PluginEntry, ReloadReport } from '../types.js';
 
 /** The report's lists of names, from how each name ended; lets the loop turn between slices of a big scan. */
@@ -48,4 +49,9 @@ export function mentions(report: ReloadReport, name: string): boolean {
     lists.some((names) => names.includes(name)) ||
     report.failed.some((failure) => failure.name === name)
   );
+}
+
+/** The one line a host logs (`info`) after each scan. */
+export function summary(reason: ReloadReason, report: ReloadReport): string {
+  return `reload (${reason}) in ${report.durationMs.toFixed(1)} ms: ${report.added.length} added, ${report.updated.length} updated, ${report.removed.length} removed, ${report.unchanged.length} unchanged, ${report.kept.length} kept, ${report.failed.length} failed`;
 }

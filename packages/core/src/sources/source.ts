@@ -67,6 +67,17 @@ export interface PluginSource {
   /** The candidates of this scan. Never rejects: problems are in the result. */
   candidates(): Promise<SourceScan>;
   /**
+   * Inspects one candidate of the last scan again, alone, for a targeted
+   * reload (`augment dev`): the others are not looked at. A source that
+   * cannot do that leaves it out, and the host scans everything instead.
+   * Never rejects.
+   *
+   * @param candidate - the candidate as the last scan found it
+   * @returns the candidate as it is now, or undefined when only a full scan
+   *   can tell (it is gone, or no longer a plugin)
+   */
+  inspect?(candidate: PluginCandidate): Promise<PluginCandidate | undefined>;
+  /**
    * Called when one of this source's candidates failed to load: a source that
    * can restore the candidate's files (an extraction someone damaged) does so.
    *

@@ -1,4 +1,5 @@
-import { realpathSync, statSync } from 'node:fs';
+import { lstatSync, realpathSync, statSync } from 'node:fs';
+import { debug } from '../../util/log.js';
 import { ERROR_CODES, ManifestError, describeError, isAugmentError } from '../../errors.js';
 import type { AugmentError } from '../../errors.js';
 import { fingerprintDir, type DirFingerprint } from './fingerprint.js';
@@ -75,6 +76,29 @@ export class DirectorySource implements PluginSource {
     }
     this.#previous = new Map(candidates.map((c) => [c.source, c]));
     return { candidates, problems, skipped, complete: true };
+  }
+
+  /**
+   * Walks one plugin directory of the last scan again, alone (a targeted
+   * reload), and remembers its new fingerprint. Never rejects.
+   *
+   * @returns the candidate now, or undefined when the entry is no longer a plugin directory
+   */
+  async inspect(candidate: PluginCandidate): Promise<PluginCandidate | undefined> {
+    const { source } = candidate;
+    try {
+      const dir = lstatSync(source).isDirectory()
+        ? realpathSync.native(source)
+        : realDirOfLink(source);
+      let found = dir === undefined ? undefined : this.#inspect(source, dir);
+      if (found instanceof Promise) found = await found;
+      if (found === undefined || found === 'not-a-plugin') return undefined;
+      this.#previous.set(source, found);
+      return found;
+    } catch (error) {
+      debug('%s could not be inspected alone: %s', source, describeError(error));
+      return undefined;
+    }
   }
 
   /** Nothing to tidy: the fingerprints of this scan are already remembered. */
