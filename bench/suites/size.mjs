@@ -7,7 +7,7 @@ import { REPO_DIR } from '../lib/workspace.mjs';
 import { bytesText, num, verdict, withSpread } from '../lib/report.mjs';
 
 /** The bound packages/core/test/package-size.test.ts holds the tarball to. */
-const MAX_UNPACKED_BYTES = 500_000;
+const MAX_UNPACKED_BYTES = 525_000;
 
 /**
  * `npm pack --dry-run` of packages/core: what `npm publish` would send.

@@ -18,12 +18,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const CORE = resolve(fileURLToPath(new URL('../', import.meta.url)));
 
 /**
- * The bound on the unpacked tarball: about 420 KB today (a 300 KB bundle,
+ * The bound on the unpacked tarball: about 510 KB today (a 285 KB bundle,
  * its declarations twice, the README). A second build (+300 KB) or source
  * maps (+900 KB) cannot hide under it; growth beyond it is a decision to
- * measure (`node bench/import-cost.mjs`) and record, not an accident.
+ * measure (`node bench/import-cost.mjs`) and record, not an accident. Raised
+ * from 500 KB for the `augment dev` endpoint and targeted reloads (issue 16:
+ * +23 KB, 16 KB of it code; `node:net` loads on first use, and the import
+ * cost measured the same before and after, within the noise of a busy machine).
  */
-const MAX_UNPACKED_BYTES = 500_000;
+const MAX_UNPACKED_BYTES = 525_000;
 
 /** A string each library's bundled code holds, which survives minification. */
 const BUNDLED_MARKERS = { zod: '$ZodType', semver: 'SEMVER_SPEC_VERSION' } as const;
