@@ -5,13 +5,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES, StrictModeError, type PluginHost } from '../../src/index.js';
 import { writeFiles } from '../helpers/fixtures.js';
-import { esmPlugin, inFolder } from '../helpers/plugins.js';
+import { esmPlugin, inFolder, type PluginFiles } from '../helpers/plugins.js';
 import { useTempHosts } from '../helpers/temp-hosts.js';
 
 const temp = useTempHosts('targeted');
 
 /** An ES module plugin whose default export says `says`. */
-function saying(name: string, says: string, manifest: Record<string, unknown> = {}): object {
+function saying(name: string, says: string, manifest: Record<string, unknown> = {}): PluginFiles {
   return inFolder(
     `plugins/${name}`,
     esmPlugin(name, `export default { says: ${JSON.stringify(says)} };\n`, { manifest }),
@@ -22,8 +22,8 @@ function says(host: PluginHost, name: string): unknown {
   return (host.get(name)?.plugin as { says?: unknown } | undefined)?.says;
 }
 
-async function startWith(files: object): Promise<PluginHost> {
-  await writeFiles(temp.root, files as Record<string, string>);
+async function startWith(files: PluginFiles): Promise<PluginHost> {
+  await writeFiles(temp.root, files);
   const host = temp.makeHost();
   await host.reload();
   return host;
