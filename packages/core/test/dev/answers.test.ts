@@ -98,4 +98,25 @@ describe('augment dev answers', () => {
     await idle.closed;
     await dev.closed;
   });
+
+  it('emits dev:error and logs a warning when it cannot write its address file, and serves on', async () => {
+    await writeFiles(temp.root, {
+      ...inFolder('plugins/fast', esmPlugin('fast')),
+      'plugins/.augment-dev.json/keep': '',
+    });
+    const warnings: string[] = [];
+    const host = temp.makeHost({
+      dev: true,
+      logger: { warn: (message: string) => warnings.push(message), error: () => undefined },
+    });
+    const errors: string[] = [];
+    host.on('dev:error', ({ error }) => errors.push(error.code));
+    const report = await host.reload();
+    expect(report.added).toEqual(['fast']);
+    expect(errors).toEqual(['AUG_DEV_LISTEN']);
+    expect(warnings).toEqual([expect.stringContaining('AUG_DEV_LISTEN')]);
+    // tried once: the next scans do not warn again
+    await host.reload();
+    expect(errors).toHaveLength(1);
+  });
 });
