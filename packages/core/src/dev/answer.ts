@@ -1,5 +1,6 @@
 import { ERROR_CODES } from '../errors.js';
 import type { PluginEntry, PluginFailure, ReloadReport } from '../types.js';
+import { codeFrame } from './code-frame.js';
 import type { DevAnswer, FailedAnswer } from './protocol.js';
 
 /**
@@ -56,7 +57,7 @@ function ownFailure(failures: readonly PluginFailure[], name: string): PluginFai
 
 function failedAnswer(name: string, failure: PluginFailure): FailedAnswer {
   const { code, stage, message } = failure;
-  const located = codeFrame(failure.cause.cause);
+  const located = codeFrame(failure.cause.cause, stage === 'import');
   const file = located?.file ?? failure.cause.file;
   return {
     ok: false,
@@ -67,23 +68,4 @@ function failedAnswer(name: string, failure: PluginFailure): FailedAnswer {
     ...(file === undefined ? {} : { file }),
     ...(located === undefined ? {} : { frame: located.frame }),
   };
-}
-
-/**
- * The code frame Node puts at the head of a syntax error's stack (the file
- * and line, the line of code, a caret under the place), when the error has
- * one. Never throws, whatever was thrown.
- */
-export function codeFrame(error: unknown): { file: string; frame: string } | undefined {
-  let stack: unknown;
-  try {
-    stack = typeof error === 'object' && error !== null ? Reflect.get(error, 'stack') : undefined;
-  } catch {
-    return undefined;
-  }
-  if (typeof stack !== 'string') return undefined;
-  const head = /^([^\n]+?):(\d+)\n([^\n]*)\n([ \t]*\^+)[^\n]*\n/.exec(stack.slice(0, 4096));
-  if (head === null) return undefined;
-  const [, file = '', line = '', code = '', caret = ''] = head;
-  return { file, frame: `${file}:${line}\n${code}\n${caret}` };
 }

@@ -9,7 +9,7 @@ import { writeFiles } from '../helpers/fixtures.js';
 import { esmPlugin, inFolder } from '../helpers/plugins.js';
 import { useTempHosts } from '../helpers/temp-hosts.js';
 import { parseLine } from '../../src/dev/protocol.js';
-import { codeFrame } from '../../src/dev/answer.js';
+import { codeFrame } from '../../src/dev/code-frame.js';
 import { DevClient, readAddress } from './dev-host.js';
 
 const temp = useTempHosts('dev-fuzz');
@@ -107,5 +107,28 @@ describe('the augment dev endpoint under random input', () => {
       file: '/p/a.cjs',
       frame: '/p/a.cjs:3\nlet x = ;\n        ^',
     });
+  });
+
+  it('makes a frame from the top of a stack that threw, and from nothing else', async () => {
+    const file = join(temp.root, 'thrower.js');
+    await writeFiles(temp.root, { 'thrower.js': `line one\n${'x'.repeat(500)}throw here\n` });
+    const error = new Error('boom');
+    error.stack = `Error: boom\n    at node:internal/x:1:1\n    at thrower (${file}:2:501)\n    at ${file}:1:1`;
+    const found = codeFrame(error, true);
+    expect(found?.file).toBe(file);
+    const [head, code, caret] = found?.frame.split('\n') ?? [];
+    expect(head).toBe(`${file}:2:501`);
+    expect(code?.length).toBeLessThanOrEqual(160);
+    expect(code?.[caret?.indexOf('^') ?? -1]).toBe('t');
+    expect(codeFrame(error, false)).toBeUndefined();
+    for (const stack of [
+      'Error: x\n    at file://remote-host/p.js:1:1',
+      `Error: x\n    at ${join(temp.root, 'missing.js')}:1:1`,
+      `Error: x\n    at ${file}:99:1`,
+      `Error: x\n    at (${'('.repeat(5000)}:1:1`,
+    ]) {
+      error.stack = stack;
+      expect(codeFrame(error, true)).toBeUndefined();
+    }
   });
 });

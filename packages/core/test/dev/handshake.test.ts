@@ -148,6 +148,25 @@ describe('augment dev, host side', () => {
     });
     expect(esm['file']).toBe(join(folder, 'gamma', 'index.mjs'));
     expect(await host.call('gamma')).toBe('gamma v1');
+
+    // code that throws while it is imported: the frame of the line that threw
+    await writeFiles(folder, {
+      'gamma/index.mjs':
+        'export default { greet: () => "v3" };\nthrow new Error("boom at import");\n',
+    });
+    const thrown = await dev.request({
+      protocol: 1,
+      token,
+      id: 3,
+      type: 'changed',
+      plugin: 'gamma',
+    });
+    expect(thrown).toMatchObject({ ok: false, name: 'gamma', code: 'AUG_LOAD_IMPORT' });
+    expect(thrown['file']).toBe(join(folder, 'gamma', 'index.mjs'));
+    expect(thrown['frame']).toBe(
+      `${join(folder, 'gamma', 'index.mjs')}:2:7\nthrow new Error("boom at import");\n      ^`,
+    );
+    expect(await host.call('gamma')).toBe('gamma v1');
   });
 
   it('reloads only the plugin named: another one changed on disk waits for a full reload', async () => {
