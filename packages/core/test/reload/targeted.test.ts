@@ -1,6 +1,6 @@
 // host.reloadPlugin(name): the targeted reload behind `augment dev`, through a
 // real PluginHost on real plugin folders.
-import { rename } from 'node:fs/promises';
+import { mkdir, rename, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES, StrictModeError, type PluginHost } from '../../src/index.js';
@@ -79,6 +79,26 @@ describe('host.reloadPlugin()', () => {
     // a full scan: alpha is found where it went, and beta's change comes with it
     expect(moved.updated).toEqual(['alpha', 'beta']);
     expect(host.get('alpha')?.source).toBe(join(temp.root, 'plugins/alpha-moved'));
+  });
+
+  it('reloads a plugin linked into the folder (as augment dev links it), and only when it changed', async () => {
+    const project = join(temp.root, 'project');
+    await writeFiles(temp.root, {
+      ...inFolder('project', esmPlugin('linked', 'export default { says: "linked 1" };\n')),
+      ...saying('plain', 'plain 1'),
+    });
+    await mkdir(join(temp.root, 'plugins'), { recursive: true });
+    await symlink(project, join(temp.root, 'plugins/linked'), 'dir');
+    const host = temp.makeHost();
+    await host.reload();
+    const same = await host.reloadPlugin('linked');
+    expect(same.unchanged).toEqual(['linked', 'plain']);
+    const plain = await host.reloadPlugin('plain');
+    expect(plain.unchanged).toEqual(['linked', 'plain']);
+    await writeFiles(project, { 'index.mjs': 'export default { says: "linked 2 (longer)" };\n' });
+    const changed = await host.reloadPlugin('linked');
+    expect(changed.updated).toEqual(['linked']);
+    expect(says(host, 'linked')).toBe('linked 2 (longer)');
   });
 
   it('keeps the last good version of a plugin whose new files fail, and reports the failure', async () => {
