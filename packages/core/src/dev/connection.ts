@@ -74,11 +74,15 @@ export function serveConnection(socket: Socket, options: ConnectionOptions): voi
       pending = pending.subarray(end + 1);
       busy = true;
       socket.pause();
-      void serve(line).finally(() => {
-        busy = false;
-        if (!socket.destroyed) socket.resume();
-        pump();
-      });
+      void serve(line)
+        .catch((error: unknown) => {
+          drop(`a request failed: ${describeError(error)}`);
+        })
+        .finally(() => {
+          busy = false;
+          if (!socket.destroyed) socket.resume();
+          pump();
+        });
     }
   };
   socket.on('data', (chunk: Buffer) => {
