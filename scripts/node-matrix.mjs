@@ -15,11 +15,12 @@ import { NODE_CACHE, ROOT, installNode } from './install-node.mjs';
 const MAJORS = [22, 24, 26];
 
 /**
- * What to run: the child-process integration tests of core, and the
- * consumer and builder load tests once those exist.
+ * What to run: the child-process integration tests of core (and its
+ * `augment dev` hosts), and the consumer and builder load tests once those exist.
  */
 const TARGETS = [
   'packages/core/test/integration',
+  'packages/core/test/dev/handshake.test.ts',
   'test/consumer',
   'packages/builder/test/load.test.ts',
 ].filter((target) => existsSync(join(ROOT, target)));

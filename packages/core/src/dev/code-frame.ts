@@ -44,8 +44,9 @@ export function codeFrame(
   const text = stack.slice(0, MAX_STACK_CHARS);
   const head = /^([^\n]+?):(\d+)\n([^\n]*)\n([ \t]*\^+)[^\n]*\n/.exec(text);
   if (head !== null) {
-    const [, file = '', line = '', code = '', caret = ''] = head;
-    return { file, frame: `${file}:${line}\n${code}\n${caret}` };
+    const [, where = '', line = '', code = '', caret = ''] = head;
+    // Node names an ES module by its file: URL
+    return { file: toPath(where) ?? where, frame: `${where}:${line}\n${code}\n${caret}` };
   }
   if (!thrown) return undefined;
   for (const raw of text.split('\n')) {

@@ -107,6 +107,12 @@ describe('the augment dev endpoint under random input', () => {
       file: '/p/a.cjs',
       frame: '/p/a.cjs:3\nlet x = ;\n        ^',
     });
+    // an ES module's syntax error, where Node gives one, names its file: URL
+    error.stack = 'file:///p/b.mjs:1\nexport const a = ;\n                 ^\n\nSyntaxError: x';
+    expect(codeFrame(error)).toEqual({
+      file: '/p/b.mjs',
+      frame: 'file:///p/b.mjs:1\nexport const a = ;\n                 ^',
+    });
   });
 
   it('makes a frame from the top of a stack that threw, and from nothing else', async () => {
