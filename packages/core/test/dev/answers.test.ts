@@ -119,4 +119,47 @@ describe('augment dev answers', () => {
     await host.reload();
     expect(errors).toHaveLength(1);
   });
+
+  it('serves changes that arrive together, one scan at a time', async () => {
+    const names = ['a', 'b', 'c', 'd'];
+    for (const name of names) {
+      await writeFiles(temp.root, inFolder(`plugins/${name}`, esmPlugin(name)));
+    }
+    const host = temp.makeHost({ dev: true });
+    await host.reload();
+    const clients = await Promise.all(names.map(() => connect()));
+    const starts: string[] = [];
+    let running = 0;
+    let overlapped = false;
+    host.on('reload:start', ({ reason }) => {
+      starts.push(reason);
+      overlapped ||= running > 0;
+      running += 1;
+    });
+    host.on('reload:done', () => {
+      running -= 1;
+    });
+    for (const name of names) {
+      await writeFiles(
+        temp.root,
+        inFolder(`plugins/${name}`, esmPlugin(name, undefined, { version: '2.0.0' })),
+      );
+    }
+    const full = host.reload();
+    const answers = await Promise.all(
+      clients.map(({ dev, token }, i) =>
+        dev.request({ protocol: 1, token, id: i, type: 'changed', plugin: names[i] }),
+      ),
+    );
+    await full;
+    expect(answers.map((a) => [a['ok'], a['name'], a['version']])).toEqual(
+      names.map((name) => [true, name, '2.0.0']),
+    );
+    // one scan at a time: the changes share the follow-up (or come after it)
+    expect(overlapped).toBe(false);
+    expect(starts[0]).toBe('manual');
+    expect(starts.slice(1).every((reason) => reason === 'dev')).toBe(true);
+    expect(starts.length).toBeLessThanOrEqual(1 + names.length);
+    for (const { dev } of clients) dev.destroy();
+  });
 });
