@@ -72,6 +72,14 @@ typed.on('plugin:failed', ({ failure }) => {
 typed.on('watch:error', ({ error }) => {
   expectTypeOf(error).toEqualTypeOf<AugmentError>();
 });
+typed.on('dev:error', ({ error }) => {
+  expectTypeOf(error).toEqualTypeOf<AugmentError>();
+});
+typed.on('reload:start', ({ reason }) => {
+  expectTypeOf(reason).toEqualTypeOf<'manual' | 'watch' | 'enable' | 'disable' | 'dev'>();
+});
+expectTypeOf(typed.reloadPlugin('greeter')).toEqualTypeOf<Promise<ReloadReport>>();
+new PluginHost({ folder: './plugins', dev: true });
 
 // manifests: meta defaults to a record; unknown keys stay accessible
 expectTypeOf<Manifest['meta']>().toEqualTypeOf<Record<string, unknown>>();
