@@ -9,6 +9,13 @@ import { removeAddressFile, writeAddressFile } from './address-file.js';
 import { serveConnection } from './connection.js';
 import type { DevAnswer, DevRequest } from './protocol.js';
 
+/**
+ * The longest Unix socket path every system takes (macOS: 103 bytes, Linux:
+ * 107). libuv cuts a longer one short instead of failing, which would put the
+ * socket elsewhere, outside its private folder.
+ */
+const MAX_SOCKET_PATH_BYTES = 103;
+
 /** What the endpoint needs from its host. */
 export interface DevEndpointOptions {
   /** The host's plugin folder, absolute: the address file goes there. */
@@ -68,6 +75,11 @@ export async function openDevEndpoint(options: DevEndpointOptions): Promise<DevE
       dir = await mkdtemp(join(tmpdir(), 'augment-dev-'));
       await chmod(dir, 0o700);
       address = join(dir, 'dev.sock');
+      if (Buffer.byteLength(address) > MAX_SOCKET_PATH_BYTES) {
+        throw new Error(
+          `the socket path ${address} is longer than the ${String(MAX_SOCKET_PATH_BYTES)} bytes a system allows; point TMPDIR at a shorter folder`,
+        );
+      }
     }
     const listening = createServer((socket) => {
       if (closing) {

@@ -2,7 +2,7 @@
 // stdin and watched through its stdout, and a raw `net` client for its
 // endpoint: what the dev tests talk to.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { CORE_ESM } from '../helpers/child.js';
@@ -65,10 +65,14 @@ export async function startDevHost(
 ): Promise<DevHostProcess> {
   const script = join(dir, 'dev-host.mjs');
   await writeFile(script, HOST_SCRIPT);
+  // the socket's private folder goes below the test's folder, so that a host
+  // killed without close() leaves nothing behind once the test removes it
+  const temp = join(dir, 'tmp');
+  await mkdir(temp, { recursive: true });
   const child: ChildProcessWithoutNullStreams = spawn(
     process.execPath,
     [script, JSON.stringify({ folder, ...options })],
-    { cwd: dir, env: { ...process.env, NODE_OPTIONS: '', AUGMENT_DEV: '', ...env } },
+    { cwd: dir, env: { ...process.env, NODE_OPTIONS: '', AUGMENT_DEV: '', TMPDIR: temp, ...env } },
   );
   const lines: string[] = [];
   let stderr = '';

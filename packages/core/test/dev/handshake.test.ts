@@ -1,5 +1,5 @@
 // `augment dev`, host side: real hosts in child processes, a raw client.
-import { stat } from 'node:fs/promises';
+import { mkdir, readdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTempDir, removeDir, writeFiles } from '../helpers/fixtures.js';
@@ -334,5 +334,17 @@ describe('augment dev, host side', () => {
     expect(await noTemp.call('alpha')).toBe('alpha v1');
     noTemp.send('reload');
     await noTemp.waitFor('RELOADED');
+
+    // a socket path longer than a system allows: refused, never cut short elsewhere
+    const longTemp = join(root, 't'.repeat(100));
+    await mkdir(longTemp);
+    const third = join(root, 'third');
+    await writeFiles(third, inFolder('alpha', esmPlugin('alpha', greeter('alpha v1'))));
+    const longHost = await startDevHost(root, third, { dev: true }, { TMPDIR: longTemp });
+    hosts.push(longHost);
+    expect(longHost.lines).toContain('DEV-ERROR AUG_DEV_LISTEN');
+    expect(longHost.lines.some((l) => l.includes('point TMPDIR at a shorter folder'))).toBe(true);
+    expect(await readdir(longTemp)).toEqual([]);
+    expect(await longHost.call('alpha')).toBe('alpha v1');
   });
 });
