@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { open, readFile, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { errorCode } from '../util/fs.js';
 import { ADDRESS_FILE, DEV_PROTOCOL, type AddressFile } from './protocol.js';
 
 /** The biggest address file this host reads back (its own is about 200 bytes). */
@@ -49,5 +51,40 @@ export async function removeAddressFile(file: string, token: string): Promise<vo
     await rm(file, { force: true });
   } catch {
     // gone already, or not ours to judge: leave it
+  }
+}
+
+/**
+ * Removes the socket folder of a host that died without `close()` (its
+ * address file names a process that is gone): only a folder this code makes,
+ * `<OS temp folder>/augment-dev-…`, holding `dev.sock`. Never rejects.
+ *
+ * @param file - the address file about to be replaced
+ */
+export async function sweepStaleAddress(file: string): Promise<void> {
+  try {
+    const text = await readFile(file, 'utf8');
+    if (text.length > MAX_FILE_BYTES) return;
+    const parsed: unknown = JSON.parse(text);
+    if (typeof parsed !== 'object' || parsed === null) return;
+    const { pid, address } = parsed as Record<string, unknown>;
+    if (typeof pid !== 'number' || !Number.isInteger(pid) || pid <= 0) return;
+    if (typeof address !== 'string' || basename(address) !== 'dev.sock') return;
+    const dir = dirname(address);
+    if (dirname(dir) !== tmpdir() || !basename(dir).startsWith('augment-dev-')) return;
+    if (isRunning(pid)) return;
+    await rm(dir, { recursive: true, force: true });
+  } catch {
+    // no file, or not one to judge: nothing to sweep
+  }
+}
+
+/** Whether a process runs (one of another user's counts too). */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return errorCode(error) === 'EPERM';
   }
 }

@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AugmentError, ERROR_CODES, describeError } from '../errors.js';
 import { debug } from '../util/log.js';
-import { removeAddressFile, writeAddressFile } from './address-file.js';
+import { removeAddressFile, sweepStaleAddress, writeAddressFile } from './address-file.js';
 import { serveConnection } from './connection.js';
-import type { DevAnswer, DevRequest } from './protocol.js';
+import { ADDRESS_FILE, type DevAnswer, type DevRequest } from './protocol.js';
 
 /**
  * The longest Unix socket path every system takes (macOS: 103 bytes, Linux:
@@ -105,6 +105,7 @@ export async function openDevEndpoint(options: DevEndpointOptions): Promise<DevE
       debug('augment dev endpoint error: %s', describeError(error));
     });
     listening.unref();
+    await sweepStaleAddress(join(options.folder, ADDRESS_FILE));
     const file = await writeAddressFile(options.folder, {
       address,
       token,

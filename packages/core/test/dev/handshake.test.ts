@@ -308,6 +308,24 @@ describe('augment dev, host side', () => {
     });
   });
 
+  it('replaces the file of a host that died, and removes its socket folder', async () => {
+    await writeFiles(folder, inFolder('alpha', esmPlugin('alpha', greeter('alpha v1'))));
+    const dead = await start();
+    const stale = await readAddress(folder);
+    dead.kill();
+    await dead.exited;
+    await stat(dirname(stale.address));
+    const next = await start();
+    const fresh = await readAddress(folder);
+    expect(fresh.pid).toBe(next.pid);
+    expect(fresh.token).not.toBe(stale.token);
+    await expect(stat(dirname(stale.address))).rejects.toThrow(/ENOENT/);
+    const { client: dev, token } = await client();
+    expect(await dev.request({ protocol: 1, token, id: 1, type: 'hello' })).toMatchObject({
+      pid: next.pid,
+    });
+  });
+
   it('serves on when it cannot listen: logged, dev:error, and reload() resolves', async () => {
     await writeFiles(folder, {
       ...inFolder('alpha', esmPlugin('alpha', greeter('alpha v1'))),
