@@ -1,16 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Stats } from 'node:fs';
-import {
-  lstat,
-  mkdir,
-  readFile,
-  readdir,
-  readlink,
-  rename,
-  rm,
-  stat,
-  writeFile,
-} from 'node:fs/promises';
+import { lstat, mkdir, readFile, readdir, readlink, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { MANIFEST_FILE } from '@augment/core';
 import type { BundleOutput } from './bundle.js';
@@ -133,32 +123,6 @@ async function specialFileError(path: string, stats: Stats) {
     'Remove it or replace it with a regular file.',
     { file: path },
   );
-}
-
-/**
- * Puts `stage` in place of `distDir`: the old `dist/` is moved aside, the
- * stage renamed to `dist/`, then the old one removed. If the second rename
- * fails, the old `dist/` is put back.
- *
- * @param stage - a complete staged output
- * @param distDir - the final `dist/`
- */
-export async function replaceDir(stage: string, distDir: string): Promise<void> {
-  const old = `${stage}-old`;
-  const hadDist = await rename(distDir, old).then(
-    () => true,
-    (error: unknown) => {
-      if (isErrorCode(error, 'ENOENT')) return false;
-      throw error;
-    },
-  );
-  try {
-    await rename(stage, distDir);
-  } catch (error) {
-    if (hadDist) await rename(old, distDir).catch(() => undefined);
-    throw error;
-  }
-  if (hadDist) await removeDir(old);
 }
 
 /**

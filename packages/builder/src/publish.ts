@@ -1,14 +1,16 @@
-// The last step of a build: the bundle staged beside dist/, checked, swapped
-// in for dist/, then packed when a zip was asked for.
+// The last step of a build: the bundle staged beside dist/, checked, moved
+// into dist/ file by file (dist/ never goes missing), then packed when a zip
+// was asked for.
 import { join } from 'node:path';
 import { checkManifestFiles, validateManifest, type Manifest } from '@augment/core';
 import type { BuildContext as EsbuildContext } from 'esbuild';
-import { makeStage, removeDir, replaceDir, writeStage } from './assets.js';
+import { makeStage, removeDir, writeStage } from './assets.js';
 import type { BuildResult } from './build.js';
 import { formatMessages, pickOutput } from './bundle.js';
 import type { ProjectPaths, ResolvedBuildOptions } from './config.js';
 import { BUILD_ERROR_CODES, buildError, describe, isBuildError } from './errors.js';
 import { shapeBundle } from './shape-bundle.js';
+import { swapInto } from './swap-dist.js';
 import type { LoadedManifest } from './validate.js';
 
 /** What {@link finish} needs from the build that produced the bundle. */
@@ -44,7 +46,7 @@ export async function finish(input: FinishInput): Promise<BuildResult> {
     });
     manifest = validateManifest(json);
     await checkManifestFiles(manifest, stage);
-    await replaceDir(stage, paths.dist);
+    await swapInto(stage, paths.dist);
   } catch (error) {
     await removeDir(stage);
     // a problem the staging step named itself (a special file under assets/)
