@@ -1,7 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import { readPackageVersion, usageErrorWriter } from '@augment/cli-kit';
 import { buildCommand } from './commands/build.js';
+import { devCommand } from './commands/dev.js';
 import { doctorCommand } from './commands/doctor.js';
+import { linkCommand, unlinkCommand } from './commands/link.js';
 import { syncCommand } from './commands/sync.js';
 import { validateCommand } from './commands/validate.js';
 import { watchCommand } from './commands/watch.js';
@@ -22,6 +24,9 @@ export function createProgram(): Command {
     .helpCommand('help [command]', 'show the help of a command')
     .addCommand(buildCommand())
     .addCommand(watchCommand())
+    .addCommand(devCommand())
+    .addCommand(linkCommand())
+    .addCommand(unlinkCommand())
     .addCommand(validateCommand())
     .addCommand(syncCommand())
     .addCommand(doctorCommand())

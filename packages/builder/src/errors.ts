@@ -30,6 +30,14 @@ export const BUILD_ERROR_CODES = {
   VALIDATE: 'AUG_BUILD_VALIDATE',
   /** `sync()` found no string `name` and `version` in package.json, or could not update the manifest. */
   SYNC: 'AUG_BUILD_SYNC',
+  /** `augment link`, `unlink` or `dev --link` got a host plugin folder that does not exist or is not a folder. */
+  LINK_FOLDER: 'AUG_BUILD_LINK_FOLDER',
+  /** The link's name in the host's folder is taken by something augment did not make for this project. */
+  LINK_TAKEN: 'AUG_BUILD_LINK_TAKEN',
+  /** `augment link` found no built `dist/` to link. */
+  LINK_NO_DIST: 'AUG_BUILD_LINK_NO_DIST',
+  /** The link (or its copy) could not be made or removed. */
+  LINK_FAILED: 'AUG_BUILD_LINK_FAILED',
 } as const;
 
 /** One of the stable `AUG_BUILD_…` codes listed in {@link BUILD_ERROR_CODES}. */
