@@ -2,7 +2,7 @@
 // under the plugin's name: a symlink (a junction on Windows), or a marked
 // copy where links cannot be made.
 import { lstat, readlink, realpath, rm, rmdir, stat, symlink, unlink } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { BUILD_ERROR_CODES, buildError, describe } from '../errors.js';
 import { isOurCopy, placeCopy } from './link-copy.js';
 
@@ -77,7 +77,15 @@ async function leadsTo(entry: string, dist: string, target: string): Promise<boo
 export async function entryState(target: LinkTarget): Promise<EntryState> {
   const entry = linkPath(target);
   const stats = await lstat(entry).catch(() => undefined);
-  if (stats === undefined) return { kind: 'free' };
+  if (stats === undefined) {
+    // the host would find the plugin twice: in the archive and through the link
+    const archive = await lstat(`${entry}.zip`).catch(() => undefined);
+    if (archive === undefined) return { kind: 'free' };
+    return {
+      kind: 'taken',
+      what: `free, but ${basename(entry)}.zip beside it holds the plugin already`,
+    };
+  }
   if (stats.isSymbolicLink()) {
     const to = await readlink(entry);
     if (await leadsTo(entry, target.dist, to)) {
@@ -161,6 +169,7 @@ export async function linkDist(
  */
 export async function unlinkDist(target: LinkTarget): Promise<{ entry: string; removed: boolean }> {
   const entry = linkPath(target);
+  if ((await lstat(entry).catch(() => undefined)) === undefined) return { entry, removed: false };
   const state = await entryState(target);
   if (state.kind === 'free') return { entry, removed: false };
   if (state.kind === 'taken') throw takenError(entry, state.what, 'unlink');

@@ -44,9 +44,17 @@ export class Watching {
   private cursor = 0;
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
-  constructor(args: string[], cwd: string) {
-    const env = cleanEnv();
-    this.child = spawn(process.execPath, [CLI, 'watch', ...args], { cwd, env });
+  /**
+   * @param args - the arguments after the command
+   * @param cwd - where it runs
+   * @param command - `watch`, or another long-running command (`dev`)
+   * @param env - variables added to the clean environment
+   */
+  constructor(args: string[], cwd: string, command = 'watch', env: NodeJS.ProcessEnv = {}) {
+    this.child = spawn(process.execPath, [CLI, command, ...args], {
+      cwd,
+      env: { ...cleanEnv(), ...env },
+    });
     this.child.stdout.setEncoding('utf8').on('data', (chunk: string) => (this.output += chunk));
     this.child.stderr.setEncoding('utf8').on('data', (chunk: string) => (this.output += chunk));
     this.exited = new Promise((done) => {
@@ -71,7 +79,7 @@ export class Watching {
         return match[0];
       }
       if (!this.alive)
-        throw new Error(`augment watch exited while waiting for ${pattern}:\n${this.output}`);
+        throw new Error(`augment exited while waiting for ${pattern}:\n${this.output}`);
       if (Date.now() > deadline) {
         throw new Error(`no ${pattern} within ${timeoutMs} ms; output so far:\n${this.output}`);
       }
@@ -95,7 +103,7 @@ export class Watching {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, fail) => {
       timer = setTimeout(() => {
-        fail(new Error(`augment watch did not exit within ${timeoutMs} ms:\n${this.output}`));
+        fail(new Error(`augment did not exit within ${timeoutMs} ms:\n${this.output}`));
       }, timeoutMs);
     });
     try {
