@@ -329,6 +329,10 @@ describe('errors and targets', () => {
       'AUG_BUILD_PACK',
       'AUG_BUILD_VALIDATE',
       'AUG_BUILD_SYNC',
+      'AUG_BUILD_LINK_FOLDER',
+      'AUG_BUILD_LINK_TAKEN',
+      'AUG_BUILD_LINK_NO_DIST',
+      'AUG_BUILD_LINK_FAILED',
     ]);
   });
 

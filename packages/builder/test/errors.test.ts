@@ -6,6 +6,10 @@ it('pins the builder error codes: a shipped code never disappears or changes', (
   expect(BUILD_ERROR_CODES).toMatchInlineSnapshot(`
     {
       "COMPILE": "AUG_BUILD_COMPILE",
+      "LINK_FAILED": "AUG_BUILD_LINK_FAILED",
+      "LINK_FOLDER": "AUG_BUILD_LINK_FOLDER",
+      "LINK_NO_DIST": "AUG_BUILD_LINK_NO_DIST",
+      "LINK_TAKEN": "AUG_BUILD_LINK_TAKEN",
       "MANIFEST_INVALID": "AUG_BUILD_MANIFEST_INVALID",
       "NO_ENTRY": "AUG_BUILD_NO_ENTRY",
       "NO_MANIFEST": "AUG_BUILD_NO_MANIFEST",
