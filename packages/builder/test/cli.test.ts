@@ -111,28 +111,40 @@ describe('help and usage errors', () => {
       Build, watch and validate plugins for @augment/core.
 
       Options:
-        -v, --version           print the version of @augment/builder
-        --color                 print colors even when the output is not a terminal
-        --no-color              print no colors (also: NO_COLOR=1)
-        -h, --help              show this help
+        -v, --version              print the version of @augment/builder
+        --color                    print colors even when the output is not a terminal
+        --no-color                 print no colors (also: NO_COLOR=1)
+        -h, --help                 show this help
 
       Commands:
-        build [options] [dir]   Bundle src/index.ts into dist/ (with a source map),
-                                check types, validate and copy plugin.manifest.json;
-                                optionally pack dist/ into a release archive.
-        watch [options] [dir]   Build, then rebuild incrementally on every change
-                                under src/ or assets/ or to plugin.manifest.json,
-                                package.json or tsconfig.json; type-check beside each
-                                rebuild. Stop with Ctrl+C.
-        validate [target]       Check plugin.manifest.json (schema, entry point) of a
-                                plugin project, a built dist/ folder or a .zip
-                                archive, without building.
-        sync [dir]              Copy package.json's name and version into
-                                plugin.manifest.json, keeping the rest of the file as
-                                it is; as npm's "version" script, also git add it.
-        doctor [options] [dir]  Load, unload and reload the built plugin in a
-                                throwaway host; report what it leaves behind.
-        help [command]          show the help of a command
+        build [options] [dir]      Bundle src/index.ts into dist/ (with a source map),
+                                   check types, validate and copy
+                                   plugin.manifest.json; optionally pack dist/ into a
+                                   release archive.
+        watch [options] [dir]      Build, then rebuild incrementally on every change
+                                   under src/ or assets/ or to plugin.manifest.json,
+                                   package.json or tsconfig.json; type-check beside
+                                   each rebuild. Stop with Ctrl+C.
+        dev [options] [project]    Build, link dist/ into a host's plugin folder, then
+                                   rebuild on every change and tell a listening host
+                                   (AUGMENT_DEV=1 or dev: true) to reload the plugin,
+                                   printing its answer. Ctrl+C stops and removes the
+                                   link.
+        link <folder> [project]    Link the project's dist/ into a host's plugin
+                                   folder under the plugin's name (a symlink; a
+                                   junction on Windows; a copy where links are
+                                   refused). @scope/name is linked as @scope+name.
+        unlink <folder> [project]  Remove the link (or copy) augment link made in a
+                                   host's plugin folder; anything else there is left
+                                   alone.
+        validate [target]          Check plugin.manifest.json (schema, entry point) of
+                                   a plugin project, a built dist/ folder or a .zip
+                                   archive, without building.
+        sync [dir]                 Copy package.json's name and version into
+                                   plugin.manifest.json, keeping the rest of the file
+                                   as it is; as npm's "version" script, also git add
+                                   it.
+        help [command]             show the help of a command
 
       Run "augment <command> --help" for a command's flags and examples.
 
