@@ -2,7 +2,7 @@
 // watch; no host said once (whatever the reason: no address file, a dead
 // pid, nothing at the address); Ctrl+C removes the link (--keep keeps it);
 // --run starts the host command with AUGMENT_DEV=1 and `rs` restarts it.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { lstat, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -24,7 +24,11 @@ fs.appendFileSync(${JSON.stringify('pids.txt')}, process.pid + '\\n');
 console.log('host up pid=' + process.pid + ' AUGMENT_DEV=' + process.env.AUGMENT_DEV);
 if (process.env.EXIT_WITH) process.exit(Number(process.env.EXIT_WITH));
 setInterval(() => undefined, 1000);
-process.on('SIGTERM', () => { console.log('host down pid=' + process.pid); process.exit(0); });
+process.on('SIGTERM', () => {
+  if (process.env.IGNORE_TERM) return console.log('host ignores SIGTERM');
+  console.log('host down pid=' + process.pid);
+  process.exit(0);
+});
 `;
 
 let root: string;
@@ -175,6 +179,21 @@ describe('augment dev --run', () => {
     expect(running.output).not.toMatch(/the host command exited/u);
   });
 
+  it('exits at once (130) on a second Ctrl+C while stopping', async () => {
+    const running = startDev(['--run', hostCommand], { IGNORE_TERM: '1' });
+    await running.next(/host up pid=\d+/u);
+    running.child.kill('SIGINT');
+    await running.next(/stopping \(press Ctrl\+C again to quit at once\)/u);
+    await running.next(/host ignores SIGTERM/u);
+    const { code, ms } = await running.stop('SIGINT');
+    expect(code).toBe(130);
+    // without the second Ctrl+C it would wait 5 s for the host to end
+    expect(ms).toBeLessThan(4000);
+    // the host that ignored SIGTERM was killed, not left behind
+    const pid = Number(/host up pid=(\d+)/u.exec(running.output)?.[1]);
+    await waitFor('the host to be gone', () => !isRunning(pid));
+  });
+
   it('says when the host command exits on its own, and keeps watching', async () => {
     const running = startDev(['--run', hostCommand], { EXIT_WITH: '3' });
     await running.next(/the host command exited with code 3; still watching/u);
@@ -199,4 +218,19 @@ async function refusingSocket(): Promise<string> {
   const path = join(root, 'not-a-socket');
   await writeFile(path, '');
   return path;
+}
+
+/** Whether a process runs with this pid (a zombie that nobody reaped does not count). */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    // Linux: the state after the command's name; Z is a zombie
+    return !/\) Z /u.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return true;
+  }
 }

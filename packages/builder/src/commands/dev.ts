@@ -53,9 +53,10 @@ async function checkLinkPlace(folder: string, dir: string): Promise<void> {
   );
 }
 
-/** After the first Ctrl+C, a second one exits at once. */
-function exitOnNextSignal(): void {
+/** After the first Ctrl+C, a second one exits at once (killing the `--run` command first). */
+function exitOnNextSignal(host: { kill(): void } | undefined): void {
   const exit = (): void => {
+    host?.kill();
     process.exit(FORCED_EXIT_CODE);
   };
   process.once('SIGINT', exit);
@@ -133,7 +134,10 @@ Without a listening host, the change reaches a host that watches its folder
         output.line(watchingLine(output, watcher));
         const why = await Promise.race([signals.signal, failed]);
         signals.stop();
-        exitOnNextSignal();
+        exitOnNextSignal(host);
+        if (why !== 'failed') {
+          output.line(output.style('dim', 'stopping (press Ctrl+C again to quit at once)'));
+        }
         await watcher.close();
         await host?.stop();
         await Promise.race([

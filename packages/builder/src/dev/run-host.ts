@@ -3,16 +3,22 @@
 // is typed (a rebuild reloads the plugin through the handshake instead).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createInterface, type Interface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Output } from '../output.js';
 
 /** How long the host command gets to exit after SIGTERM before it is killed. */
 const STOP_GRACE_MS = 5000;
+
+/** How often a stop looks whether the host command's processes are gone. */
+const GROUP_POLL_MS = 25;
 
 const windows = process.platform === 'win32';
 
 /** The host command of `--run`, started and stopped as a whole process group. */
 export class HostCommand {
   #child: ChildProcess | undefined;
+  /** The process group of the last start: it may outlive the shell that leads it. */
+  #group: number | undefined;
   #exited: Promise<void> = Promise.resolve();
   #stopping = false;
   #input: Interface | undefined;
@@ -51,6 +57,7 @@ export class HostCommand {
       detached: !windows,
     });
     this.#child = child;
+    this.#group = child.pid;
     this.#exited = new Promise<void>((done) => {
       child.once('exit', (code, signal) => {
         if (this.#child === child) this.#child = undefined;
@@ -87,17 +94,36 @@ export class HostCommand {
     await this.#stopChild();
   }
 
+  /** Kills the command at once (SIGKILL to its group), for a forced exit. */
+  kill(): void {
+    if (this.#group !== undefined) signalGroup(this.#group, 'SIGKILL');
+  }
+
   async #stopChild(): Promise<void> {
-    const child = this.#child;
-    if (child?.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+    const pid = this.#group;
+    if (pid === undefined || !groupAlive(pid)) return;
     this.#stopping = true;
-    const { pid } = child;
     signalGroup(pid, 'SIGTERM');
-    const timer = setTimeout(() => {
-      signalGroup(pid, 'SIGKILL');
-    }, STOP_GRACE_MS);
+    // the shell may be gone while what it started still runs: wait for the whole group
+    const deadline = Date.now() + STOP_GRACE_MS;
+    while (groupAlive(pid)) {
+      if (Date.now() > deadline) {
+        signalGroup(pid, 'SIGKILL');
+        break;
+      }
+      await sleep(GROUP_POLL_MS);
+    }
     await this.#exited;
-    clearTimeout(timer);
+  }
+}
+
+/** Whether any process of the group led by `pid` runs (on Windows: whether `pid` has not exited). */
+function groupAlive(pid: number): boolean {
+  try {
+    process.kill(windows ? pid : -pid, 0);
+    return true;
+  } catch (error) {
+    return typeof error === 'object' && error !== null && Reflect.get(error, 'code') === 'EPERM';
   }
 }
 
