@@ -30,6 +30,7 @@ import { builtPlugins } from './suites/built.mjs';
 import { calls } from './suites/calls.mjs';
 import { coldLoad } from './suites/cold.mjs';
 import { dependencies } from './suites/dependencies.mjs';
+import { devLoop } from './suites/dev.mjs';
 import { memory } from './suites/memory.mjs';
 import { reloads } from './suites/reload.mjs';
 import { installSize } from './suites/size.mjs';
@@ -50,6 +51,7 @@ const SUITES = {
   size: installSize,
   watchtsc: watchTypecheck,
   serving,
+  dev: devLoop,
 };
 
 const { values } = parseArgs({

@@ -49,6 +49,24 @@ const PROJECT = {
 };
 
 /**
+ * Writes the project (not built) into `dir`, which must be inside the
+ * repository so that zod and semver resolve from the workspace. Its
+ * `greet(who)` returns `hello <who> from <id>`: the `augment dev` row edits
+ * the `hello`.
+ *
+ * @param {string} dir
+ */
+export async function writeBuiltProject(dir) {
+  for (const [file, content] of Object.entries(PROJECT)) {
+    await mkdir(join(dir, file, '..'), { recursive: true });
+    await writeFile(
+      join(dir, file),
+      typeof content === 'string' ? content : JSON.stringify(content, null, 2),
+    );
+  }
+}
+
+/**
  * @typedef {object} BuiltFolders
  * @property {string} maps - N built plugins, each with `index.js.map`
  * @property {string} plain - the same plugins without their `.map` files
@@ -95,13 +113,7 @@ export async function builtPluginFolders(ws, count) {
  */
 async function buildProject(ws) {
   const dir = await ws.freshDir('projects', NAME);
-  for (const [file, content] of Object.entries(PROJECT)) {
-    await mkdir(join(dir, file, '..'), { recursive: true });
-    await writeFile(
-      join(dir, file),
-      typeof content === 'string' ? content : JSON.stringify(content, null, 2),
-    );
-  }
+  await writeBuiltProject(dir);
   await runCommand(process.execPath, [AUGMENT_CLI, 'build', '--no-typecheck'], { cwd: dir });
   return join(dir, 'dist');
 }

@@ -132,7 +132,7 @@ export async function watchTypecheck(ctx) {
  * @param {string[]} args - node's arguments
  * @param {string} cwd
  */
-function startLogged(args, cwd) {
+export function startLogged(args, cwd) {
   const child = spawn(process.execPath, args, {
     cwd,
     env: cleanEnv(),

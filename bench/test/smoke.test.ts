@@ -74,6 +74,7 @@ it('runs every benchmark once at its smallest size', async () => {
     'install-size-and-import-cost',
     'watch-typecheck',
     'serving',
+    'dev',
   ]);
   // smoke runs judge nothing: one run at the smallest size says nothing about a target
   for (const section of result.sections) {
