@@ -142,6 +142,20 @@ describe('augment dev without a listening host', () => {
     expect(existsSync(entry)).toBe(false);
   });
 
+  it('says so when the plugin is renamed under a running session', async () => {
+    const running = startDev();
+    await running.next(WATCHING);
+    await writeFiles(dir, {
+      'package.json': { ...WATCHED_PLUGIN['package.json'], name: 'other-plugin' },
+      'plugin.manifest.json': { ...WATCHED_PLUGIN['plugin.manifest.json'], name: 'other-plugin' },
+    });
+    await running.next(
+      /the plugin is now named other-plugin but linked as my-plugin: restart augment dev/u,
+    );
+    expect((await running.stop('SIGINT')).code).toBe(0);
+    expect(existsSync(join(plugins, 'my-plugin'))).toBe(false);
+  });
+
   it('fails before building when the link name is taken', async () => {
     await mkdir(join(plugins, 'my-plugin'));
     const running = startDev();

@@ -72,6 +72,14 @@ export class DevSession {
     } else if (this.#link.kind === 'copy') {
       await placeCopy(this.#link.entry, this.#link.dist);
     }
+    if (plugin !== this.#link?.plugin) {
+      output.problem(
+        output.styleErr(
+          'yellow',
+          `the plugin is now named ${plugin} but linked as ${this.#link?.plugin ?? '?'}: restart augment dev to link it under its new name`,
+        ),
+      );
+    }
     // a newer build is already waiting: it is the one worth announcing
     if (this.#newer > 0) return;
     const outcome = await notifyChanged(this.options.folder, plugin);
