@@ -179,6 +179,25 @@ describe('augment dev with a listening host', () => {
     expect(running.alive).toBe(true);
   });
 
+  it('prints the code frame the host answers with a failure', async () => {
+    const host = startHost();
+    await host.next(/host ready/u);
+    const running = startDev(['--format', 'cjs']);
+    await running.next(/✓ my-plugin@1\.0\.0/u);
+
+    // a file the bundle requires at run time, copied from assets/ unbundled, with a syntax error
+    await writeFiles(dir, {
+      'assets/broken.cjs': 'module.exports = {\n  greet: (w) => w +,\n};\n',
+    });
+    await save(
+      'declare const require: (id: string) => unknown;\n' +
+        'export default require(__dirname + "/assets/broken.cjs");\n',
+    );
+    await running.next(/✗ the host refused my-plugin: AUG_LOAD_IMPORT .+\n/u);
+    await running.next(/broken\.cjs:2\n {2}greet: \(w\) => w \+,\n {19}\^\n/u);
+    expect(await host.serving()).toContain('my-plugin@1.0.0 says hello world');
+  });
+
   it('notifies nothing on a syntax error: the host keeps serving the last good version', async () => {
     const host = startHost();
     await host.next(/host ready/u);
