@@ -144,6 +144,8 @@ describe('help and usage errors', () => {
                                    plugin.manifest.json, keeping the rest of the file
                                    as it is; as npm's "version" script, also git add
                                    it.
+        doctor [options] [dir]     Load, unload and reload the built plugin in a
+                                   throwaway host; report what it leaves behind.
         help [command]             show the help of a command
 
       Run "augment <command> --help" for a command's flags and examples.
