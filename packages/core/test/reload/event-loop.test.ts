@@ -1,5 +1,6 @@
 import { existsSync, linkSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PluginHost, type ReloadReport } from '../../src/index.js';
 import { makeTempDir, removeDir, writeFiles } from '../helpers/fixtures.js';
@@ -10,8 +11,13 @@ import { esmPlugin } from '../helpers/plugins.js';
 // reload; each gap between two ticks counts for the CPU time the main thread
 // used in it (at most the gap), so a busy machine that takes the CPU away from
 // us does not count as a stall, while a synchronous stretch of our own does.
+// The garbage collector's pauses within a gap are V8's, not a step of the
+// scan (docs/reload.md: what cannot be bounded): they are taken out of the
+// stall, and the stall with them must stay under twice the bound.
 
 const MAX_STALL_MS = 50;
+/** The longest stretch counting the garbage collector's pauses in it. */
+const MAX_STALL_WITH_GC_MS = 2 * MAX_STALL_MS;
 /** The scan must take this many times the longest stall: a stall bound on a trivial scan proves nothing. */
 const MIN_RATIO = 10;
 /**
@@ -27,8 +33,10 @@ interface Measured {
   readonly report: ReloadReport;
   /** How long the reloads took, in ms. */
   readonly ms: number;
-  /** The longest stall of the loop (CPU time within one gap), in ms. */
+  /** The longest stall of the loop (CPU time within one gap, less the GC pauses in it), in ms. */
   readonly stallMs: number;
+  /** The same with the GC pauses, in ms. */
+  readonly withGcMs: number;
   /** The longest gap between two ticks, in wall-clock ms (for the log). */
   readonly gapMs: number;
 }
@@ -63,33 +71,54 @@ async function measureReload(host: PluginHost, count = 1): Promise<Measured> {
 async function measureWork(work: () => Promise<void>): Promise<Omit<Measured, 'report'>> {
   let last = performance.now();
   let lastCpu = mainThreadCpuMs();
-  let stallMs = 0;
   let gapMs = 0;
+  /** The gaps worth a look: start, end and the main thread's CPU time in them. */
+  const gaps: { start: number; end: number; cpu: number }[] = [];
   const tick = (): void => {
     const now = performance.now();
     const cpu = mainThreadCpuMs();
     const gap = now - last;
     gapMs = Math.max(gapMs, gap);
-    stallMs = Math.max(stallMs, Math.min(gap, cpu - lastCpu));
+    const used = Math.min(gap, cpu - lastCpu);
+    if (used > 5) gaps.push({ start: last, end: now, cpu: used });
     last = now;
     lastCpu = cpu;
   };
+  const gcs: PerformanceEntry[] = [];
+  const observer = new PerformanceObserver((list) => gcs.push(...list.getEntries()));
+  observer.observe({ entryTypes: ['gc'] });
   const probe = setInterval(tick, 1);
   const started = performance.now();
   try {
     await work();
     tick(); // the stretch that ended the work counts too
-    return { ms: performance.now() - started, stallMs, gapMs };
+    const ms = performance.now() - started;
+    gcs.push(...observer.takeRecords());
+    let stallMs = 0;
+    let withGcMs = 0;
+    for (const gap of gaps) {
+      let paused = 0;
+      for (const gc of gcs) {
+        const overlap =
+          Math.min(gap.end, gc.startTime + gc.duration) - Math.max(gap.start, gc.startTime);
+        if (overlap > 0) paused += overlap;
+      }
+      stallMs = Math.max(stallMs, gap.cpu - Math.min(paused, gap.cpu));
+      withGcMs = Math.max(withGcMs, gap.cpu);
+    }
+    return { ms, stallMs, withGcMs, gapMs };
   } finally {
     clearInterval(probe);
+    observer.disconnect();
   }
 }
 
 function expectNoStall(what: string, measured: Measured): void {
-  const { ms, stallMs, gapMs } = measured;
-  const line = `${what}: reload ${ms.toFixed(0)} ms, longest stall ${stallMs.toFixed(1)} ms (gap ${gapMs.toFixed(1)} ms)`;
+  const { ms, stallMs, withGcMs, gapMs } = measured;
+  const line = `${what}: reload ${ms.toFixed(0)} ms, longest stall ${stallMs.toFixed(1)} ms (${withGcMs.toFixed(1)} ms with GC pauses, gap ${gapMs.toFixed(1)} ms)`;
   console.info(line);
   expect(stallMs, line).toBeLessThan(MAX_STALL_MS);
+  expect(withGcMs, line).toBeLessThan(MAX_STALL_WITH_GC_MS);
   expect(ms, line).toBeGreaterThanOrEqual(MIN_RATIO * stallMs);
 }
 
@@ -166,7 +195,7 @@ describe('the event loop during a scan', { timeout: 180_000 }, () => {
         // unloading frees every plugin's modules from require.cache: in one pass,
         // not one pass over the whole cache per plugin (seconds, in one stretch)
         const closed = await measureWork(() => host.close());
-        const line = `close(), 5,000 CommonJS plugins: ${closed.ms.toFixed(0)} ms, longest stall ${closed.stallMs.toFixed(1)} ms`;
+        const line = `close(), 5,000 CommonJS plugins: ${closed.ms.toFixed(0)} ms, longest stall ${closed.stallMs.toFixed(1)} ms (${closed.withGcMs.toFixed(1)} ms with GC pauses)`;
         console.info(line);
         expect(closed.stallMs, line).toBeLessThan(MAX_STALL_MS);
       } finally {
