@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { lstat, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { killRecordedPids } from './helpers/pids.js';
 import { ensureBuilt } from './helpers/cli.js';
 import { makeTempDir, removeDir, waitFor, writeFiles } from './helpers/project.js';
 import { BUILT, REBUILT, WATCHED_PLUGIN, Watching, stopWatching } from './helpers/watching.js';
@@ -51,16 +52,7 @@ afterEach(async () => {
   await stopWatching(dev);
   dev = undefined;
   // host commands left by a failed test
-  const pids = join(dir, 'pids.txt');
-  if (existsSync(pids)) {
-    for (const pid of (await readFile(pids, 'utf8')).split('\n').filter(Boolean)) {
-      try {
-        process.kill(Number(pid), 'SIGKILL');
-      } catch {
-        // gone already
-      }
-    }
-  }
+  await killRecordedPids(dir);
   await removeDir(root);
 });
 

@@ -3,10 +3,11 @@
 // AUGMENT_DEV=1 through --run), and the real CLI tells it what changed.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { killRecordedPids } from './helpers/pids.js';
 import { cleanEnv, ensureBuilt } from './helpers/cli.js';
 import { CORE_ESM, WAIT_MS, makeTempDir, removeDir, writeFiles } from './helpers/project.js';
 import { REBUILT, WATCHED_PLUGIN, Watching, stopWatching } from './helpers/watching.js';
@@ -136,16 +137,7 @@ afterEach(async () => {
   dev = undefined;
   for (const host of hosts.splice(0)) await host.kill('SIGKILL');
   // hosts started through --run, when a test failed before stopping augment dev
-  const pids = join(dir, 'pids.txt');
-  if (existsSync(pids)) {
-    for (const pid of (await readFile(pids, 'utf8')).split('\n').filter(Boolean)) {
-      try {
-        process.kill(Number(pid), 'SIGKILL');
-      } catch {
-        // gone already
-      }
-    }
-  }
+  await killRecordedPids(dir);
   await removeDir(root);
 });
 
