@@ -170,6 +170,11 @@ function* readLoop(
     const count = yield { buffer, offset: length };
     if (count === 0) break;
     length += count;
+    // the whole size the file reported, in a read that asked for more: the end
+    // of the file, without the empty read that would say so (one system call
+    // less per manifest and package.json). A size of 0 (as `/proc` reports)
+    // reads on until a read returns nothing.
+    if (length === size && size > 0 && length < buffer.length) break;
   }
   checkSize(length, limit);
   return buffer.toString('utf8', 0, length);
