@@ -86,3 +86,29 @@ export async function loadFolder(folder, format) {
   for (const { name, plugin } of loaded) if (isBenchPlugin(plugin)) registry.set(name, plugin);
   return registry;
 }
+
+/**
+ * The floor's loop with at most `inFlight` plugins loading at once: the
+ * plugin directories of `folder` (its immediate children) taken in turn by
+ * `inFlight` lanes.
+ *
+ * @param {string} folder
+ * @param {'esm' | 'cjs'} format
+ * @param {number} inFlight
+ * @param {(loaded: { name: string, plugin: unknown }) => void} [onLoaded] - called as each plugin loads
+ * @returns {Promise<void>}
+ */
+export async function loadFolderBounded(folder, format, inFlight, onLoaded) {
+  folder = resolve(folder);
+  const dirs = (await list(folder))
+    .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'))
+    .map((entry) => join(folder, entry.name));
+  let next = 0;
+  const lane = async () => {
+    while (next < dirs.length) {
+      const loaded = await loadPluginDir(/** @type {string} */ (dirs[next++]), format);
+      onLoaded?.(loaded);
+    }
+  };
+  await Promise.all(Array.from({ length: inFlight }, lane));
+}

@@ -15,11 +15,11 @@
 // cpuStallMs the longest CPU time the main thread used within one gap (Linux only), which a
 // machine busy with other processes does not inflate, and cpuMs the main thread's CPU time
 // over the phase (Linux only).
-import { existsSync, readFileSync } from 'node:fs';
 import { readdir, utimes } from 'node:fs/promises';
 import { Agent, createServer, request } from 'node:http';
 import { join } from 'node:path';
-import { isBenchPlugin, loadFolder, loadPluginDir } from '../lib/floor.mjs';
+import { isBenchPlugin, loadFolder, loadFolderBounded } from '../lib/floor.mjs';
+import { mainThreadCpuMs } from '../lib/thread-cpu.mjs';
 import { importCore } from '../lib/core.mjs';
 import { quantile } from '../lib/stats.mjs';
 
@@ -59,18 +59,10 @@ if (side === 'augment') {
     count: [...registry.keys()].length,
     first: registry.get('bench-esm-p00001') !== undefined,
   });
-  coldLoad = async () => {
-    const dirs = (await readdir(folder)).filter((d) => !d.startsWith('.'));
-    let next = 0;
-    const worker = async () => {
-      while (next < dirs.length) {
-        const dir = dirs[next++];
-        const { name, plugin } = await loadPluginDir(join(folder, dir), 'esm');
-        if (isBenchPlugin(plugin)) registry.set(name, plugin);
-      }
-    };
-    await Promise.all(Array.from({ length: FLOOR_IN_FLIGHT }, worker));
-  };
+  coldLoad = () =>
+    loadFolderBounded(folder, 'esm', FLOOR_IN_FLIGHT, ({ name, plugin }) => {
+      if (isBenchPlugin(plugin)) registry.set(name, plugin);
+    });
 } else if (side === 'unbounded') {
   /** @type {Map<string, unknown>} */
   let registry = new Map();
@@ -105,16 +97,6 @@ const get = () =>
     req.on('error', reject);
     req.end();
   });
-
-const SCHEDSTAT = '/proc/thread-self/schedstat';
-const HAS_SCHEDSTAT = existsSync(SCHEDSTAT);
-
-/**
- * CPU time of the main thread in ms (Linux), to tell a stall of our own from
- * time the OS gave other processes; undefined elsewhere.
- */
-const mainThreadCpuMs = () =>
-  HAS_SCHEDSTAT ? Number(readFileSync(SCHEDSTAT, 'utf8').split(' ')[0]) / 1e6 : undefined;
 
 /**
  * Serves requests while `work` runs (or for `idleMs`), measuring them and the loop.
