@@ -16,6 +16,10 @@ export class Pacer {
   /** True from a slice's first check until the loop turns. */
   #inSlice = false;
   #turn: Promise<void> | undefined;
+  /** The callers of {@link run} waiting for a turn, from `#head` on. */
+  readonly #waiting: ((() => void) | undefined)[] = [];
+  #head = 0;
+  #drainScheduled = false;
 
   /** @param sliceMs - synchronous work allowed per turn of the loop */
   constructor(sliceMs = SLICE_MS) {
@@ -47,23 +51,59 @@ export class Pacer {
   }
 
   /**
-   * Runs `work` now when the slice has time left, else on a later turn: the
-   * check and the work happen in the same synchronous step, so many callers
-   * waiting together still run only a slice's worth per turn (an
-   * `await turn()` before the work would let every waiter pass the check
-   * before any of them worked).
+   * Runs `work` now when the slice has time left and no caller is waiting,
+   * else on a later turn, after the callers that came before it: the check
+   * and the work happen in the same synchronous step, so many callers
+   * waiting together still run only a slice's worth per turn. The waiting
+   * callers are kept in a queue that one callback per turn works through,
+   * so each is looked at once, when it runs, however many turns it waits.
    *
    * @returns what `work` returns, or a promise of it when it had to wait
    */
   run<R>(work: () => R): R | Promise<R> {
-    return this.spent() ? this.#runLater(work) : work();
+    if (this.#waiting.length === this.#head && !this.spent()) return work();
+    return new Promise<R>((resolve, reject) => {
+      this.#waiting.push(() => {
+        try {
+          resolve(work());
+        } catch (error) {
+          // what the work threw, as it would have thrown it when run at once
+          // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+          reject(error);
+        }
+      });
+      this.#drainLater();
+    });
   }
 
-  async #runLater<R>(work: () => R): Promise<R> {
-    do await this.turn();
-    while (this.spent());
-    return work();
+  #drainLater(): void {
+    if (this.#drainScheduled) return;
+    this.#drainScheduled = true;
+    setImmediate(this.#drain);
   }
+
+  /** Runs waiting callers while the turn's slice lasts (at least one, so each turn moves on). */
+  readonly #drain = (): void => {
+    this.#drainScheduled = false;
+    const waiting = this.#waiting;
+    // starts this turn's slice when none runs yet, so the first caller counts
+    this.spent();
+    do {
+      const next = waiting[this.#head];
+      waiting[this.#head++] = undefined;
+      next?.();
+    } while (this.#head < waiting.length && !this.spent());
+    if (this.#head < waiting.length) {
+      if (this.#head >= 1024) {
+        waiting.splice(0, this.#head);
+        this.#head = 0;
+      }
+      this.#drainLater();
+    } else {
+      waiting.length = 0;
+      this.#head = 0;
+    }
+  };
 }
 
 /** The pacer of this process's event loop, shared by scans and loads of every host. */

@@ -51,6 +51,65 @@ describe('Pacer', () => {
     expect(perTurn.size).toBeGreaterThanOrEqual(10);
   });
 
+  it('runs waiting callers in the order they came, and wakes only those whose turn it is', async () => {
+    let checks = 0;
+    class CountingPacer extends Pacer {
+      override spent(): boolean {
+        checks += 1;
+        return super.spent();
+      }
+    }
+    const pacer = new CountingPacer(2);
+    const order: number[] = [];
+    const callers = 400;
+    // 400 callers of 0.5 ms: about 100 turns with 4 calls each
+    await Promise.all(
+      Array.from({ length: callers }, (_, i) =>
+        Promise.resolve(
+          pacer.run(() => {
+            work(0.5);
+            order.push(i);
+          }),
+        ),
+      ),
+    );
+    expect(order).toEqual(Array.from({ length: callers }, (_, i) => i));
+    // a caller is looked at when it comes and when it runs, plus one check per turn:
+    // waking every waiter at every turn would be some 20,000 checks
+    expect(checks).toBeLessThanOrEqual(callers * 3);
+  });
+
+  it('rejects with what the work threw, and keeps running the others', async () => {
+    const pacer = new Pacer(1);
+    pacer.spent();
+    work(2);
+    const results = await Promise.allSettled([
+      pacer.run(() => 1),
+      pacer.run(() => {
+        throw new Error('boom');
+      }),
+      pacer.run(() => Promise.resolve(3)),
+    ]);
+    expect(results.map((r) => (r.status === 'fulfilled' ? r.value : String(r.reason)))).toEqual([
+      1,
+      'Error: boom',
+      3,
+    ]);
+  });
+
+  it('queues a newcomer behind the callers already waiting, even when its slice has time', async () => {
+    const pacer = new Pacer(1);
+    const order: string[] = [];
+    pacer.spent();
+    work(2);
+    const first = pacer.run(() => order.push('waiting'));
+    await new Promise((resolve) => setImmediate(resolve));
+    // the loop turned, but the waiting caller ran in the same turn
+    const second = pacer.run(() => order.push('newcomer'));
+    await Promise.all([first, second]);
+    expect(order).toEqual(['waiting', 'newcomer']);
+  });
+
   it('counts a slice from its first check until the loop turns', async () => {
     const pacer = new Pacer(5);
     expect(pacer.spent()).toBe(false);
