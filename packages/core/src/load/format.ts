@@ -4,7 +4,12 @@ import { Script, compileFunction } from 'node:vm';
 import { ERROR_CODES, LoadError } from '../errors.js';
 import { loopPacer } from '../util/pacer.js';
 import { childPath } from '../util/paths.js';
-import { RefusedFileError, readLimited, readLimitedSync } from '../util/read-limited.js';
+import {
+  RefusedFileError,
+  readLimited,
+  readLimitedSync,
+  readSeenFileSync,
+} from '../util/read-limited.js';
 import type { ModuleFormat } from '../types.js';
 
 /** The `type` of a package scope; `'none'` when its package.json has none (or there is none). */
@@ -20,6 +25,14 @@ type PackageType = 'module' | 'commonjs' | 'none';
  * @inline
  */
 export type FormatCache = Map<string, unknown>;
+
+/**
+ * What a scan already knows of the `package.json` of a directory: its size,
+ * when a walk has just seen it there as a regular file; `null` when the walk
+ * saw there is none; undefined when it cannot tell (the file is then read,
+ * or looked for, as usual).
+ */
+export type SeenPackageJson = (dir: string) => number | null | undefined;
 
 /** Syntax errors that only ES module syntax causes in CommonJS. */
 const ESM_ONLY_ERRORS = [
@@ -69,11 +82,23 @@ const MAX_PACKAGE_JSON_BYTES = 1024 * 1024;
  * @throws {LoadError} `AUG_LOAD_IMPORT` only when the nearest package.json is
  *   not a regular file or is over 1 MiB (nothing else rejects)
  */
-export async function detectFormat(entryPath: string, cache?: FormatCache): Promise<ModuleFormat> {
+export function detectFormat(entryPath: string, cache?: FormatCache): Promise<ModuleFormat> {
+  return detectFormatSeen(entryPath, cache ?? new Map<string, unknown>(), undefined);
+}
+
+/**
+ * {@link detectFormat} for the scan, which knows from its walk of a plugin
+ * which `package.json` files the plugin holds and their sizes.
+ */
+export async function detectFormatSeen(
+  entryPath: string,
+  cache: FormatCache,
+  seen: SeenPackageJson | undefined,
+): Promise<ModuleFormat> {
   const extension = extname(entryPath);
   if (extension === '.mjs' || extension === '.mts') return 'esm';
   if (extension === '.cjs' || extension === '.cts') return 'cjs';
-  const type = await lookUpPackageType(dirname(entryPath), cache ?? new Map<string, unknown>());
+  const type = await lookUpPackageType(dirname(entryPath), cache, seen);
   if (type === 'module') return 'esm';
   if (type === 'commonjs') return 'cjs';
   const source = await readText(entryPath);
@@ -84,19 +109,27 @@ export async function detectFormat(entryPath: string, cache?: FormatCache): Prom
 }
 
 /** The type of the package scope `dir` belongs to; caches the promise for `dir`. */
-function lookUpPackageType(dir: string, cache: FormatCache): Promise<PackageType> {
+function lookUpPackageType(
+  dir: string,
+  cache: FormatCache,
+  seen: SeenPackageJson | undefined,
+): Promise<PackageType> {
   const cached = cache.get(dir);
   if (cached instanceof Promise) return cached as Promise<PackageType>;
+  const size = seen?.(dir);
   // a scan of many plugins reads many package.json files: a slice's worth per turn of the loop
-  const read = new Promise<PackageType | undefined>((resolve) => {
-    resolve(loopPacer.run(() => readPackageType(dir)));
-  });
+  const read =
+    size === null
+      ? Promise.resolve(undefined)
+      : new Promise<PackageType | undefined>((resolve) => {
+          resolve(loopPacer.run(() => readPackageType(dir, size)));
+        });
   const lookup = read.then((type) => {
     if (type !== undefined) return type;
     const parent = dirname(dir);
     // Node's package scope never crosses a node_modules folder.
     if (parent === dir || basename(parent) === 'node_modules') return 'none';
-    return lookUpPackageType(parent, cache);
+    return lookUpPackageType(parent, cache, seen);
   });
   // set before the parent is looked up, so the cache lists the nearest directory first
   cache.set(dir, lookup);
@@ -108,13 +141,17 @@ function lookUpPackageType(dir: string, cache: FormatCache): Promise<PackageType
  * Read synchronously: a package.json is small, and a scan reads one per
  * plugin, where the four thread-pool round trips of `readFile` cost more.
  *
+ * @param seenSize - its size, when a walk has just seen it as a regular file
  * @throws {LoadError} `AUG_LOAD_IMPORT` when it is not a regular file or is over 1 MiB
  */
-function readPackageType(dir: string): PackageType | undefined {
+function readPackageType(dir: string, seenSize: number | undefined): PackageType | undefined {
   const file = childPath(dir, 'package.json');
   let text: string;
   try {
-    text = readLimitedSync(file, MAX_PACKAGE_JSON_BYTES);
+    text =
+      seenSize === undefined
+        ? readLimitedSync(file, MAX_PACKAGE_JSON_BYTES)
+        : readSeenFileSync(file, seenSize, MAX_PACKAGE_JSON_BYTES);
   } catch (error) {
     if (error instanceof RefusedFileError) {
       throw new LoadError(

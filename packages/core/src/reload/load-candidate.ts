@@ -2,11 +2,12 @@ import { join } from 'node:path';
 import semverSatisfies from 'semver/functions/satisfies.js';
 import type { PluginCandidate } from '../sources/source.js';
 import { AugmentError, ERROR_CODES, LoadError, describeError, stageOf } from '../errors.js';
-import { detectFormat } from '../load/format.js';
+import { detectFormatSeen } from '../load/format.js';
 import {
   entryFromWalk,
   entryInExtraction,
   isSingleModule,
+  packageJsonFromWalk,
 } from '../sources/directory/entry-files.js';
 import type { DirFingerprint } from '../sources/directory/fingerprint.js';
 import { debug } from '../util/log.js';
@@ -97,7 +98,13 @@ export async function loadCandidate<T, M>(
         name,
       });
     }
-    const format = await atStage('import', () => detectFormat(entryPath, context.formatCache));
+    const seen =
+      walk !== undefined && fromWalk !== undefined && candidate.origin === 'directory'
+        ? (at: string) => packageJsonFromWalk(walk, dir, at)
+        : undefined;
+    const format = await atStage('import', () =>
+      detectFormatSeen(entryPath, context.formatCache, seen),
+    );
     if (options.sourceMaps === 'auto' && hasSourceMap(entryPath, fromWalk, walk)) {
       registerSourceMap(entryPath);
     }

@@ -121,8 +121,28 @@ export function closeFile(fd: number): Promise<void> {
  */
 export function readLimitedSync(path: string, limit: number): string {
   const { fd, stats } = openRegularSync(path);
+  return readOpenedSync(fd, stats.size, limit);
+}
+
+/**
+ * {@link readLimitedSync} of a file a directory walk has just seen as a
+ * regular file of `size` bytes: no `fstat`, one system call less and no
+ * `Stats` object. Safe when the file has changed since: it is opened with
+ * `O_NONBLOCK`, so a FIFO put in its place cannot block (its read returns
+ * nothing, or fails with `EAGAIN`), a device is read at most `limit + 1`
+ * bytes, and a size that grew or shrank only changes when the reading ends.
+ *
+ * @param size - the size the walk saw
+ * @throws {RefusedFileError} over `limit`; system errors as they are
+ */
+export function readSeenFileSync(path: string, size: number, limit: number): string {
+  return readOpenedSync(openSync(path, OPEN_FLAGS), size, limit);
+}
+
+/** Reads (and then closes) an open descriptor, starting from the size it is said to have. */
+function readOpenedSync(fd: number, size: number, limit: number): string {
   try {
-    const loop = readLoop(stats.size, limit);
+    const loop = readLoop(size, limit);
     let step = loop.next();
     while (step.done !== true) {
       const { buffer, offset } = step.value;

@@ -127,7 +127,11 @@ export class DirectorySource implements PluginSource {
     if (known !== undefined && known.dir === dir && known.fingerprint === walk.hash) return known;
     const found = { source, dir, origin: 'directory', fingerprint: walk.hash, walk } as const;
     try {
-      return { ...found, manifest: readManifestSync(dir), error: undefined };
+      return {
+        ...found,
+        manifest: readManifestSync(dir, walk.sizes.get(MANIFEST_FILE)),
+        error: undefined,
+      };
     } catch (error) {
       return { ...found, manifest: undefined, error: wrapUnexpected(source, error) };
     }

@@ -61,6 +61,35 @@ function normalEntry(entryPoint: string): string | undefined {
 }
 
 /**
+ * What the walk of a plugin saw of `dir/package.json`, for format detection:
+ * its size when it is a regular file reached through real directories,
+ * `null` when the walk, which left no folder out, saw none there, undefined
+ * when it cannot tell (a symlink, a FIFO, a folder outside the plugin or one
+ * the walk left out).
+ *
+ * @param walk - what the walk saw
+ * @param root - the plugin's real directory, which the walk started from
+ * @param dir - a directory on the way up from the entry point, named as the walk names it
+ */
+export function packageJsonFromWalk(
+  walk: DirFingerprint,
+  root: string,
+  dir: string,
+): number | null | undefined {
+  let relative: string;
+  if (dir === root) relative = 'package.json';
+  else if (dir.startsWith(root) && dir[root.length] === sep) {
+    relative = `${dir
+      .slice(root.length + 1)
+      .split(sep)
+      .join('/')}/package.json`;
+  } else return undefined;
+  const kind = walk.files.get(relative);
+  if (kind === undefined) return walk.complete ? null : undefined;
+  return kind === 'file' ? walk.sizes.get(relative) : undefined;
+}
+
+/**
  * Whether a plugin is a single module: no file but its entry point that an
  * import could reach (other scripts, JSON, addons, WebAssembly), apart from
  * its manifest and `package.json`, and no folder the walk left out

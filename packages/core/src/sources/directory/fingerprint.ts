@@ -17,6 +17,8 @@ const LARGE_DIRECTORY_BYTES = 32 * 1024;
 const BATCH = 256;
 /** Entries handled between two looks at the clock. */
 const CHECK_EVERY = 64;
+/** The files whose sizes the walk keeps: the ones the scan reads next. */
+const SIZED = new Set(['plugin.manifest.json', 'package.json']);
 /** Lines fed to the hash at once. */
 const HASH_CHUNK = 1024;
 
@@ -41,6 +43,12 @@ export interface DirFingerprint {
   readonly hash: string;
   /** Relative paths (with `/`) of the files seen, and how each was seen. */
   readonly files: ReadonlyMap<string, FileKind>;
+  /**
+   * The sizes of the `plugin.manifest.json` and `package.json` files seen as
+   * regular files (kind `'file'`), by relative path: the scan reads them
+   * next, and needs no `fstat` to know how much to read.
+   */
+  readonly sizes: ReadonlyMap<string, number>;
   /**
    * False when the walk left a directory out (`node_modules`, a dot-folder, a
    * symlink to a directory, or one nested too deep): `files` is then not every
@@ -96,6 +104,7 @@ class Walker {
   readonly #pending: Pending[];
   #listing: Listing | undefined;
   readonly #files = new Map<string, FileKind>();
+  readonly #sizes = new Map<string, number>();
   #complete = true;
   #lines: string[] = [];
   #hash: Hash | undefined;
@@ -125,15 +134,16 @@ class Walker {
 
   result(): DirFingerprint {
     const files = this.#files;
+    const sizes = this.#sizes;
     const complete = this.#complete;
     if (this.#hash === undefined) {
       const text = this.#lines.sort().join('\n');
       // a short listing is its own fingerprint: cheaper than hashing it, and exact
-      if (text.length <= SHORT_LISTING) return { hash: text, files, complete };
-      return { hash: createHash('sha1').update(text).digest('hex'), files, complete };
+      if (text.length <= SHORT_LISTING) return { hash: text, files, sizes, complete };
+      return { hash: createHash('sha1').update(text).digest('hex'), files, sizes, complete };
     }
     this.#flush();
-    return { hash: this.#hash.digest('hex'), files, complete };
+    return { hash: this.#hash.digest('hex'), files, sizes, complete };
   }
 
   /** Starts listing the next pending directory; undefined when none is left. */
@@ -188,6 +198,7 @@ class Walker {
       this.#complete = false;
     } else {
       const kind: FileKind = !stats.isFile() ? 'special' : entry.isFile() ? 'file' : 'link';
+      if (kind === 'file' && SIZED.has(entry.name)) this.#sizes.set(name, stats.size);
       const mark = kind === 'special' ? '\0special' : '';
       this.#add(name, kind, `${name}\0${stats.size}\0${stats.mtimeMs}\0${stats.ino}${mark}`);
     }
