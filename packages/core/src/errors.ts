@@ -49,7 +49,7 @@ export const ERROR_CODES = {
   ARCHIVE_INVALID: 'AUG_ARCHIVE_INVALID',
   /** A plugin archive could not be opened or read (missing, permissions). */
   ARCHIVE_UNREADABLE: 'AUG_ARCHIVE_UNREADABLE',
-  /** An archive entry's name is unsafe or not portable (`..`, absolute, drive, device name…). */
+  /** An archive entry's name is unsafe or not portable (`..`, absolute, drive, device name...). */
   ARCHIVE_UNSAFE_NAME: 'AUG_ARCHIVE_UNSAFE_NAME',
   /** Two archive entries would land on the same path (duplicate, case, Unicode form, file vs directory). */
   ARCHIVE_COLLISION: 'AUG_ARCHIVE_COLLISION',
@@ -250,7 +250,7 @@ export class ArchiveError extends AugmentError {
   readonly entry: string | undefined;
 
   /**
-   * @param code - stable `AUG_ARCHIVE_…` code from {@link ERROR_CODES}
+   * @param code - stable `AUG_ARCHIVE_*` code from {@link ERROR_CODES}
    * @param message - what happened, naming archive and entry, then what to do
    * @param details - file (the archive), entry, plugin and cause
    */

@@ -77,6 +77,22 @@ describe("@augment/core's tarball", () => {
     expect(pack.files.filter((file) => file.path.endsWith('.map'))).toEqual([]);
   });
 
+  it('ships JavaScript in ASCII only, which V8 keeps as one-byte strings', () => {
+    // one character outside ASCII, even in a comment, makes the whole source
+    // a two-byte string: slower to decode and to compile (1-2 ms of a ~27 ms
+    // import; `node bench/import-cost.mjs`). Write `...`, `->`, `\u00b9`.
+    const scripts = pack.files.filter((file) => /\.(c|m)?js$/.test(file.path));
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const { path } of scripts) {
+      const lines = readFileSync(join(CORE, path), 'utf8').split('\n');
+      const wide = lines
+        .map((line, index) => ({ line: index + 1, text: line }))
+        .filter(({ text }) => !/^[\t\n\r\x20-\x7e]*$/.test(text))
+        .map(({ line, text }) => `${path}:${String(line)}: ${text.trim()}`);
+      expect(wide, `non-ASCII in ${path} (fix the source it comes from)`).toEqual([]);
+    }
+  });
+
   it('holds one build: the CommonJS entry only requires the ES module', () => {
     const paths = pack.files.map((file) => file.path);
     expect(paths.filter((path) => /\.(?:c|m)?js$/u.test(path)).sort()).toEqual([

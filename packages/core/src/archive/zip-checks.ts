@@ -17,7 +17,8 @@ const DRIVE = /^[A-Za-z]:/;
 const UNC = /^[\\/]{2}/;
 const WINDOWS_FORBIDDEN = /[<>"|?*]/;
 // Windows reserves these names in every folder, with or without an extension.
-const DEVICE = /^(?:con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)(?:[ .].*)?$/i;
+const DEVICE =
+  /^(?:con|prn|aux|nul|com[0-9\u00b9\u00b2\u00b3]|lpt[0-9\u00b9\u00b2\u00b3]|conin\$|conout\$)(?:[ .].*)?$/i;
 
 /**
  * Names the first rule an entry name breaks, or returns `undefined` when the

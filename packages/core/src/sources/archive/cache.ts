@@ -210,7 +210,7 @@ export class ArchiveCache {
 
   /**
    * The archive hashes the last scan of any host on this cache left (archive
-   * path → size, mtime, inode and SHA-256), so that a start hashes only the
+   * path -> size, mtime, inode and SHA-256), so that a start hashes only the
    * archives that changed; empty when there are none or the file is unreadable.
    * Trusting them is the trust a directory's fingerprint gets, and no weaker
    * for integrity: a remembered hash only finds an extraction made from bytes
