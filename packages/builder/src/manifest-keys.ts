@@ -1,14 +1,34 @@
-import { getManifestJsonSchema } from '@augment/core';
+import { createRequire } from 'node:module';
+import { getManifestJsonSchema, type ManifestJsonSchema } from '@augment/core';
 import { distance } from 'fastest-levenshtein';
 import type { JsonLocations } from './json-locations.js';
 
+let known: readonly string[] | undefined;
+
 /**
  * The top-level keys of `plugin.manifest.json`, from core's JSON Schema (the
- * schema editors use): `$schema`, `name`, `version`, `entryPoint`, … Built on
- * the first call.
+ * schema editors use): `$schema`, `name`, `version`, `entryPoint`, ... Read
+ * on the first call from the schema file core's build writes: generating the
+ * schema instead loads zod and takes ~30 ms of every `augment build`, for a
+ * manifest that core's fast path accepts without zod.
  */
 export function knownManifestKeys(): readonly string[] {
-  return Object.keys(getManifestJsonSchema().properties ?? {});
+  known ??= Object.keys(publishedSchema().properties ?? {});
+  return known;
+}
+
+/** Core's published schema file, or the schema generated when the file cannot be read. */
+function publishedSchema(): ManifestJsonSchema {
+  try {
+    const require = createRequire(import.meta.url);
+    const schema: unknown = require('@augment/core/plugin.manifest.schema.json');
+    if (typeof schema === 'object' && schema !== null && 'properties' in schema) {
+      return schema as ManifestJsonSchema;
+    }
+  } catch {
+    // generated below
+  }
+  return getManifestJsonSchema();
 }
 
 /**

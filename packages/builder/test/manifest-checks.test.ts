@@ -4,7 +4,7 @@
 // package.json's. Each test runs the real built CLI on a real project.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CLI, cleanEnv, ensureBuilt } from './helpers/cli.js';
@@ -78,6 +78,39 @@ describe('unknown top-level keys', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(augment(['validate'], dir).code).toBe(0);
+  });
+});
+
+describe('checking a valid manifest', () => {
+  it("reads the known keys from core's schema file, without loading zod", async () => {
+    await createProject(dir, { manifest: manifestText({ ...BASE, meta: {} }) });
+    // reports at exit whether core's copy of zod was required
+    const probe = join(dir, 'zod-probe.cjs');
+    await writeFile(
+      probe,
+      "process.on('exit', () => process.stderr.write('zod: ' + Object.keys(require.cache).some((k) => k.endsWith('zod.cjs')) + '\\n'));\n",
+    );
+    for (const args of [['build', '--no-typecheck'], ['validate']]) {
+      const run = spawnSync(process.execPath, ['--require', probe, CLI, ...args], {
+        cwd: dir,
+        env: cleanEnv(),
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      expect(run.status, run.stderr).toBe(0);
+      expect(run.stderr, args[0]).toBe('zod: false\n');
+    }
+    // a manifest core's fast path refuses still gets zod's detailed problems
+    await createProject(dir, { manifest: manifestText({ ...BASE, version: 'one', meta: {} }) });
+    const run = spawnSync(process.execPath, ['--require', probe, CLI, 'validate'], {
+      cwd: dir,
+      env: cleanEnv(),
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('plugin.manifest.json:3:');
+    expect(run.stderr).toContain('zod: true');
   });
 });
 
