@@ -16,9 +16,9 @@ interface Run {
   stderr: string;
 }
 
-/** Runs `augment …args` in `cwd`, without a TTY or color variables. */
-function augment(args: string[], cwd: string): Run {
-  const run = spawnSync(process.execPath, [CLI, ...args], {
+/** Runs `augment …args` in `cwd` (with `nodeArgs` for Node), without a TTY or color variables. */
+function augment(args: string[], cwd: string, nodeArgs: string[] = []): Run {
+  const run = spawnSync(process.execPath, [...nodeArgs, CLI, ...args], {
     cwd,
     env: cleanEnv(),
     encoding: 'utf8',
@@ -90,25 +90,16 @@ describe('checking a valid manifest', () => {
       probe,
       "process.on('exit', () => process.stderr.write('zod: ' + Object.keys(require.cache).some((k) => k.endsWith('zod.cjs')) + '\\n'));\n",
     );
+    const probed = (args: string[]): Run => augment(args, dir, ['--require', probe]);
     for (const args of [['build', '--no-typecheck'], ['validate']]) {
-      const run = spawnSync(process.execPath, ['--require', probe, CLI, ...args], {
-        cwd: dir,
-        env: cleanEnv(),
-        encoding: 'utf8',
-        timeout: 60_000,
-      });
-      expect(run.status, run.stderr).toBe(0);
+      const run = probed(args);
+      expect(run.code, run.stderr).toBe(0);
       expect(run.stderr, args[0]).toBe('zod: false\n');
     }
     // a manifest core's fast path refuses still gets zod's detailed problems
     await createProject(dir, { manifest: manifestText({ ...BASE, version: 'one', meta: {} }) });
-    const run = spawnSync(process.execPath, ['--require', probe, CLI, 'validate'], {
-      cwd: dir,
-      env: cleanEnv(),
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
-    expect(run.status).toBe(1);
+    const run = probed(['validate']);
+    expect(run.code).toBe(1);
     expect(run.stderr).toContain('plugin.manifest.json:3:');
     expect(run.stderr).toContain('zod: true');
   });
