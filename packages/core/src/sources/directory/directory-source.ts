@@ -114,7 +114,9 @@ export class DirectorySource implements PluginSource {
 
   /** A promise only when the walk of a large plugin had to wait for a turn of the loop. */
   #inspect(source: string, dir: string): Inspected | Promise<Inspected> {
-    const walk = fingerprintDir(dir, this.#pacer);
+    const known = this.#previous.get(source);
+    // the listings of the last walk of the same real directory are reused while unchanged
+    const walk = fingerprintDir(dir, this.#pacer, known?.dir === dir ? known.walk : undefined);
     return walk instanceof Promise
       ? walk.then((done) => this.#toCandidate(source, dir, done))
       : this.#toCandidate(source, dir, walk);

@@ -21,6 +21,25 @@ const CHECK_EVERY = 64;
 const SIZED = new Set(['plugin.manifest.json', 'package.json']);
 /** Lines fed to the hash at once. */
 const HASH_CHUNK = 1024;
+/**
+ * How long a directory must have been left alone before a walk keeps its
+ * listing for the next walk. Adding, removing or renaming an entry sets the
+ * directory's mtime and ctime to the file system's clock, which advances in
+ * ticks (a few ms on ext4, 1 s on HFS+, 2 s on FAT): an entry added in the
+ * same tick as the change the walk saw would leave both as they were. A
+ * listing whose ctime is older than this is past any such tick (as git's
+ * "racily clean" entries: the margin covers the tick, not the clock skew of
+ * a network file system, which then always lists again or, far behind, may
+ * miss an entry added in the same tick as the one before).
+ */
+export const SETTLED_MS = 3000;
+/**
+ * On POSIX systems a directory's ctime changes whenever an entry comes, goes
+ * or is renamed, and no call can set it back. Not every Windows file system
+ * keeps such a time (FAT has none), so there every directory is listed on
+ * every walk.
+ */
+const REUSES_LISTINGS = process.platform !== 'win32';
 
 /**
  * How the walk saw a file: `'file'` is a regular file reached through real
@@ -55,6 +74,26 @@ export interface DirFingerprint {
    * file of the plugin.
    */
   readonly complete: boolean;
+  /**
+   * The listings of the directories this walk read whole (small ones), by
+   * relative path (`''` for the root), with the directory's stat: the next
+   * walk reuses a listing while its directory's inode, mtime and ctime are
+   * unchanged. Only listings the file system could not have changed unseen
+   * are kept (see {@link SETTLED_MS}); none on Windows.
+   */
+  readonly listings: ReadonlyMap<string, KnownListing>;
+}
+
+/** A directory's listing as a walk read it, and the stat that tells whether it still holds. */
+export interface KnownListing {
+  /** The directory's inode when it was listed. */
+  readonly ino: number;
+  /** Its mtime then: an entry that comes, goes or is renamed changes it. */
+  readonly mtimeMs: number;
+  /** Its ctime then: changed with the mtime, and by anything that sets the mtime back. */
+  readonly ctimeMs: number;
+  /** What the listing held. */
+  readonly entries: readonly Dirent[];
 }
 
 /**
@@ -69,14 +108,26 @@ export interface DirFingerprint {
  * walked in slices: once the pacer's slice is spent the walk waits for a turn
  * of the event loop and goes on, so the result is then a promise.
  *
+ * A directory whose inode, mtime and ctime are those a previous walk of the
+ * same directory recorded is not listed again: its entries are those of that
+ * walk (each file is still stat'ed, so a file changed in place still changes
+ * the fingerprint).
+ *
  * @param dir - the plugin's real directory
  * @param pacer - the budget of synchronous work per turn of the event loop
+ * @param previous - the last walk of the same real directory, whose listings may be reused
+ * @param now - the current time in ms since the epoch
+ * @param settledMs - how long a directory must have been left alone for its
+ *   listing to be kept (tests use less than {@link SETTLED_MS})
  */
 export function fingerprintDir(
   dir: string,
   pacer: Pacer,
+  previous?: DirFingerprint,
+  now: number = Date.now(),
+  settledMs: number = SETTLED_MS,
 ): DirFingerprint | Promise<DirFingerprint> {
-  const walker = new Walker(dir);
+  const walker = new Walker(dir, previous?.listings, now - settledMs);
   return walker.walk(pacer) ? walker.result() : finish(walker, pacer);
 }
 
@@ -108,9 +159,19 @@ class Walker {
   #complete = true;
   #lines: string[] = [];
   #hash: Hash | undefined;
+  readonly #known: ReadonlyMap<string, KnownListing> | undefined;
+  readonly #listings = new Map<string, KnownListing>();
+  /** Directories changed after this are not remembered: their listing may change unseen. */
+  readonly #settledBefore: number;
 
-  constructor(root: string) {
+  constructor(
+    root: string,
+    known: ReadonlyMap<string, KnownListing> | undefined,
+    settledBefore: number,
+  ) {
     this.#pending = [{ absolute: root, relative: '', depth: 0 }];
+    this.#known = known;
+    this.#settledBefore = settledBefore;
   }
 
   /**
@@ -136,25 +197,57 @@ class Walker {
     const files = this.#files;
     const sizes = this.#sizes;
     const complete = this.#complete;
+    const listings = this.#listings;
     if (this.#hash === undefined) {
       const text = this.#lines.sort().join('\n');
       // a short listing is its own fingerprint: cheaper than hashing it, and exact
-      if (text.length <= SHORT_LISTING) return { hash: text, files, sizes, complete };
-      return { hash: createHash('sha1').update(text).digest('hex'), files, sizes, complete };
+      if (text.length <= SHORT_LISTING) return { hash: text, files, sizes, complete, listings };
+      const hash = createHash('sha1').update(text).digest('hex');
+      return { hash, files, sizes, complete, listings };
     }
     this.#flush();
-    return { hash: this.#hash.digest('hex'), files, sizes, complete };
+    return { hash: this.#hash.digest('hex'), files, sizes, complete, listings };
   }
 
   /** Starts listing the next pending directory; undefined when none is left. */
   #open(): Listing | undefined {
     const dir = this.#pending.pop();
     if (dir === undefined) return undefined;
-    const entries = isLarge(dir.absolute)
-      ? opendirSync(dir.absolute, { bufferSize: BATCH })
-      : readdirSync(dir.absolute, { withFileTypes: true });
-    this.#listing = { dir, entries, index: 0 };
+    this.#listing = { dir, entries: this.#entries(dir), index: 0 };
     return this.#listing;
+  }
+
+  /**
+   * The entries of a directory: those of the previous walk while the
+   * directory's stat is unchanged; else read whole (a small directory, then
+   * remembered once settled) or as a `Dir` read in batches (a large one).
+   */
+  #entries(dir: Pending): readonly Dirent[] | Dir {
+    const path = dir.absolute;
+    // undefined: let the listing report the problem
+    const stats = statOrUndefined(path);
+    if (stats === undefined) return readdirSync(path, { withFileTypes: true });
+    const known = this.#known?.get(dir.relative);
+    if (
+      known !== undefined &&
+      known.ino === stats.ino &&
+      known.mtimeMs === stats.mtimeMs &&
+      known.ctimeMs === stats.ctimeMs
+    ) {
+      this.#listings.set(dir.relative, known);
+      return known.entries;
+    }
+    if (stats.size > LARGE_DIRECTORY_BYTES) return opendirSync(path, { bufferSize: BATCH });
+    const entries = readdirSync(path, { withFileTypes: true });
+    if (
+      REUSES_LISTINGS &&
+      stats.ctimeMs < this.#settledBefore &&
+      stats.mtimeMs < this.#settledBefore
+    ) {
+      const { ino, mtimeMs, ctimeMs } = stats;
+      this.#listings.set(dir.relative, { ino, mtimeMs, ctimeMs, entries });
+    }
+    return entries;
   }
 
   /** The next entry of a listing, or null at its end (a `Dir` is then closed). */
@@ -216,16 +309,6 @@ class Walker {
     this.#hash.update(this.#lines.join('\n'));
     this.#hash.update('\n');
     this.#lines = [];
-  }
-}
-
-/** Whether a directory is large enough to be read in batches (its reported size). */
-function isLarge(path: string): boolean {
-  try {
-    return statSync(path).size > LARGE_DIRECTORY_BYTES;
-  } catch {
-    // let the listing report the problem
-    return false;
   }
 }
 
