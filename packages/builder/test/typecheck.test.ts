@@ -1,6 +1,7 @@
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { build, isBuildError, parseDiagnostics, typecheck } from '../src/index.js';
 import { startTypecheck, stripAnsi } from '../src/typecheck.js';
@@ -183,5 +184,110 @@ describe('parseDiagnostics()', () => {
       "error TS5083: Cannot read file '/p/tsconfig.base.json'.",
       "src/b.ts:1:1 - error TS1005: ';' expected.",
     ]);
+  });
+});
+
+/**
+ * Installs a stand-in TypeScript of `version` in the project: `bin/tsc`
+ * requires `lib/tsc.js`, whose source is `tsc`. `project` in that source is the
+ * folder tsc was given with `-p`.
+ */
+async function standInTypeScript(project: string, version: string, tsc: string): Promise<void> {
+  await writeFiles(project, {
+    'node_modules/typescript/package.json': { name: 'typescript', version },
+    'node_modules/typescript/bin/tsc': "#!/usr/bin/env node\nrequire('../lib/tsc.js');\n",
+    'node_modules/typescript/lib/tsc.js': `'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
+const project = process.argv[process.argv.indexOf('-p') + 1];
+${tsc}
+`,
+  });
+}
+
+describe("the project's tsc runs in a worker thread when it is JavaScript", () => {
+  const WHERE = `fs.writeFileSync(path.join(project, 'where.json'), JSON.stringify({
+  pid: process.pid,
+  mainThread: require('node:worker_threads').isMainThread,
+  cwd: process.cwd(),
+  args: process.argv.slice(2),
+}));
+process.exit(0);`;
+
+  const where = async (): Promise<Record<string, unknown>> =>
+    JSON.parse(await readFile(join(dir, 'where.json'), 'utf8')) as Record<string, unknown>;
+
+  it.each(['4.9.5', '5.9.3', '6.0.3'])(
+    'TypeScript %s: in this process, with the project as its current directory',
+    async (version) => {
+      await createProject(dir);
+      await standInTypeScript(dir, version, WHERE);
+      expect((await typecheck(dir)).status).toBe('passed');
+      expect(await where()).toEqual({
+        pid: process.pid,
+        mainThread: false,
+        cwd: dir,
+        args: ['--noEmit', '-p', dir, '--pretty', 'true'],
+      });
+    },
+  );
+
+  it.each(['7.0.2', 'not-a-version'])(
+    'TypeScript %s (native, or unknown): as a process of its own',
+    async (version) => {
+      await createProject(dir);
+      await standInTypeScript(dir, version, WHERE);
+      expect((await typecheck(dir)).status).toBe('passed');
+      const seen = await where();
+      expect(seen.pid).not.toBe(process.pid);
+      expect(seen.mainThread).toBe(true);
+      expect(realpathSync(String(seen.cwd))).toBe(realpathSync(dir));
+    },
+  );
+
+  // (a JavaScript tsc run as a process can lose the end of such output when the
+  // machine is busy: Node's process.exit() drops what the pipe has not taken yet)
+  it.each(['5.9.3', '6.0.3'])(
+    'TypeScript %s: every line written just before process.exit() is read',
+    async (version) => {
+      await createProject(dir);
+      const tsc = `const lines = [];
+for (let i = 1; i <= 5000; i += 1) lines.push('src/index.ts:' + i + ':1 - error TS2322: problem ' + i);
+process.stdout.write(lines.join('\\n') + '\\n');
+process.exit(2);`;
+      await standInTypeScript(dir, version, tsc);
+      const result = await typecheck(dir);
+      expect(result.status).toBe('failed');
+      expect(result.diagnostics).toHaveLength(5000);
+      expect(result.diagnostics[4999]).toBe('src/index.ts:5000:1 - error TS2322: problem 5000');
+    },
+  );
+
+  it('a tsc that throws as it loads fails the check with its error, and nothing hangs', async () => {
+    await createProject(dir);
+    await standInTypeScript(dir, '5.9.3', "throw new Error('the stand-in broke');");
+    const result = await typecheck(dir);
+    expect(result.status).toBe('failed');
+    expect(result.diagnostics.join('\n')).toContain('the stand-in broke');
+  });
+
+  it('cancel() stops a worker tsc that would run on, and leaves the result pending', async () => {
+    await createProject(dir);
+    const beat = join(dir, 'beat');
+    await standInTypeScript(
+      dir,
+      '5.9.3',
+      "setInterval(() => fs.writeFileSync(path.join(project, 'beat'), String(Date.now())), 5);",
+    );
+    const check = startTypecheck(dir);
+    for (let waited = 0; !existsSync(beat) && waited < WAIT_MS; waited += 20) await sleep(20);
+    expect(existsSync(beat)).toBe(true);
+    await check.cancel();
+    const last = await readFile(beat, 'utf8');
+    await sleep(200);
+    expect(await readFile(beat, 'utf8')).toBe(last);
+    const settled = await Promise.race([check.result.then(() => 'settled'), sleep(100, 'pending')]);
+    expect(settled).toBe('pending');
+    await expect(check.cancel()).resolves.toBeUndefined();
   });
 });
