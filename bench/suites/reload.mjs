@@ -8,8 +8,9 @@ import { probe } from '../lib/workspace.mjs';
 const WARM_TARGET = 0.1;
 
 const WARM_WHY =
-  'A warm reload walks every plugin directory again (one `readdir` and one `stat` per file: ' +
-  'the fingerprint) and reuses everything else of a plugin whose fingerprint did not change: ' +
+  'A warm reload walks every plugin directory again (a `stat` of each directory, whose listing ' +
+  'is reused while its inode, mtime and ctime are unchanged, and a `stat` per file: the ' +
+  'fingerprint) and reuses everything else of a plugin whose fingerprint did not change: ' +
   'its manifest, its entry and the very same loaded object. The walk is the cost that remains.';
 const FIRST_FRESH_ESM_WHY =
   'The first fresh ES module import of the process may register the resolve hook (only for a ' +
