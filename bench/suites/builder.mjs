@@ -1,7 +1,6 @@
 // 7. The builder: `augment build` against the esbuild CLI (and tsc), as whole
 // processes, and `augment watch`'s time from an edit to the rebuilt file.
 import { spawn } from 'node:child_process';
-import { watch as watchFs } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -16,6 +15,7 @@ import {
 } from '../lib/project.mjs';
 import { num, ratioText, verdict, withSpread } from '../lib/report.mjs';
 import { pairRatios, summary } from '../lib/stats.mjs';
+import { waitForContent } from '../lib/wait-for-content.mjs';
 
 const BUILD_TARGET = 1.5;
 const TYPECHECK_TARGET = 1.1;
@@ -141,7 +141,7 @@ export async function builder(ctx) {
           'swaps `dist/` in, writes `dist/package.json` and the manifest, and checks the result.',
         '`augment watch` (type check on, as `npm run watch` runs it): the source is edited in ' +
           'place (the greeting changes), and the time is taken until `dist/index.js` on disk holds ' +
-          'the new text (an `fs.watch` on the project plus a 5 ms poll); the next edit waits for ' +
+          'the new text (an `fs.watch` on the project plus a 5 ms poll, one read at a time); the next edit waits for ' +
           'the `types:` line, so each edit starts on a quiet machine, as when a developer saves.',
         `Runs: ${ctx.smoke ? '1 (smoke test)' : `${buildPlan.runs} builds without and ${checkPlan.runs} with the type check per side, after one discarded round; ${edits} watch edits after one discarded`}.`,
       ],
@@ -265,40 +265,6 @@ async function measureWatch(project, edits, warmup, env) {
     await exited;
     await writeFile(source, original);
   }
-}
-
-/**
- * Resolves once `file` contains `text`: checked on every change in `dir`
- * (fs.watch) and every 5 ms.
- *
- * @param {string} dir
- * @param {string} file
- * @param {string} text
- * @returns {Promise<void>}
- */
-function waitForContent(dir, file, text) {
-  return new Promise((resolve, reject) => {
-    let done = false;
-    const check = async () => {
-      if (done) return;
-      const content = await readFile(file, 'utf8').catch(() => '');
-      if (!done && content.includes(text)) {
-        done = true;
-        watcher.close();
-        clearInterval(poll);
-        clearTimeout(timeout);
-        resolve();
-      }
-    };
-    const watcher = watchFs(dir, () => void check());
-    const poll = setInterval(() => void check(), 5);
-    const timeout = setTimeout(() => {
-      done = true;
-      watcher.close();
-      clearInterval(poll);
-      reject(new Error(`${file} never contained "${text}"`));
-    }, 30_000);
-  });
 }
 
 /**

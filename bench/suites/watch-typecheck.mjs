@@ -3,7 +3,6 @@
 // (`watch: true`), against `augment watch --no-typecheck` (esbuild's rebuild
 // alone) in the same run.
 import { spawn } from 'node:child_process';
-import { watch as watchFs } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -12,6 +11,7 @@ import { AUGMENT_CLI } from '../lib/project.mjs';
 import { GREETING, writeRealisticProject } from '../lib/realistic-project.mjs';
 import { ratioText, verdict, withSpread } from '../lib/report.mjs';
 import { pairRatios, summary } from '../lib/stats.mjs';
+import { waitForContent } from '../lib/wait-for-content.mjs';
 import { BENCH_DIR } from '../lib/workspace.mjs';
 import { cleanEnv } from './builder.mjs';
 
@@ -79,7 +79,7 @@ export async function watchTypecheck(ctx) {
           '`new PluginHost({ folder, watch: true })`, default `watchDebounceMs` of 100 ms), which ' +
           'prints the greeting of the plugin after each reload. Each edit changes the greeting in ' +
           '`src/index.ts`; times run from the write to `dist/index.js` on disk holding it ' +
-          '(an `fs.watch` on the project plus a 5 ms poll), and to the host printing it. The ' +
+          '(an `fs.watch` on the project plus a 5 ms poll, one read at a time), and to the host printing it. The ' +
           'next edit waits for the `types:` line (and the host), so each starts on a quiet machine.',
         `Runs: ${ctx.smoke ? '1 edit per side (smoke test)' : `${rounds} rounds, each a session per side (floor, then Augment) of ${edits} edits after one discarded; ratios pair the edits of the same round`}.`,
       ],
@@ -232,38 +232,4 @@ async function measureSession(project, folder, flags, edits, warmup) {
     await host?.stop();
     await watcher.stop();
   }
-}
-
-/**
- * Resolves once `file` contains `text`: checked on every change in `dir`
- * (fs.watch) and every 5 ms.
- *
- * @param {string} dir
- * @param {string} file
- * @param {string} text
- * @returns {Promise<void>}
- */
-function waitForContent(dir, file, text) {
-  return new Promise((resolve, reject) => {
-    let done = false;
-    const finish = (/** @type {Error | undefined} */ error) => {
-      done = true;
-      watcher.close();
-      clearInterval(poll);
-      clearTimeout(timeout);
-      if (error === undefined) resolve();
-      else reject(error);
-    };
-    const check = async () => {
-      if (done) return;
-      const content = await readFile(file, 'utf8').catch(() => '');
-      if (!done && content.includes(text)) finish(undefined);
-    };
-    const watcher = watchFs(dir, () => void check());
-    const poll = setInterval(() => void check(), 5);
-    const timeout = setTimeout(
-      () => finish(new Error(`${file} never contained "${text}"`)),
-      30_000,
-    );
-  });
 }
