@@ -109,12 +109,21 @@ export class ArchiveSource implements PluginSource {
     for (const dir of kept) keep.add(dir);
     if (keep.size === 0 && !this.#cacheUsed) return;
     this.#cacheUsed = true;
-    try {
-      await this.#cache.lease(keep);
-      await this.#cache.sweep(keep);
-      await this.#hashes.save();
-    } catch (error) {
-      debug('could not tidy the archive cache %s: %s', this.#cache.dir, describeError(error));
+    // at once: the sweep spares what this host leases whether or not the
+    // lease file is written yet (that file is for the other host processes)
+    const tidied = await Promise.allSettled([
+      this.#cache.lease(keep),
+      this.#cache.sweep(keep),
+      this.#hashes.save(),
+    ]);
+    for (const outcome of tidied) {
+      if (outcome.status === 'rejected') {
+        debug(
+          'could not tidy the archive cache %s: %s',
+          this.#cache.dir,
+          describeError(outcome.reason),
+        );
+      }
     }
   }
 

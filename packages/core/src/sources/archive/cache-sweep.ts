@@ -48,15 +48,14 @@ export interface SweepContext {
  */
 export async function sweepCache(context: SweepContext): Promise<string[]> {
   const { dir } = context;
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch {
-    return [];
-  }
-  const leases = await readLiveLeases(dir, context.ownLease);
-  // removes the intents of sweeps cut short by a crash
-  await readLiveIntents(dir);
+  // read at once: the folder, the leases, and the intents (which removes those
+  // of sweeps cut short by a crash)
+  const [names, leases] = await Promise.all([
+    readdir(dir).catch(() => undefined),
+    readLiveLeases(dir, context.ownLease),
+    readLiveIntents(dir),
+  ]);
+  if (names === undefined) return [];
   const unused: string[] = [];
   const garbage: string[] = [];
   for (const name of names) {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import {
@@ -33,6 +34,8 @@ export class ArchiveCache {
   /** The lease write that runs next (it takes the names added until it starts). */
   #queued: Promise<Set<string>> | undefined;
   #writing: Promise<unknown> | undefined;
+  /** The names the lease file holds, as this host last wrote it; undefined while a write runs or after one failed. */
+  #written: ReadonlySet<string> | undefined;
   /** The cache directory's real path, once resolved (see {@link realPathOf}). */
   #real: Promise<string> | undefined;
   #realKnown: string | undefined;
@@ -225,9 +228,14 @@ export class ArchiveCache {
     await writeHashIndex(this.dir, this.#id(), hashes);
   }
 
-  /** Records the extraction directories this host serves from (its lease), replacing the last. */
+  /**
+   * Records the extraction directories this host serves from (its lease),
+   * replacing the last. Writes nothing when the lease file is there and holds
+   * these names already (a scan that changed no archive).
+   */
   async lease(dirs: Iterable<string>): Promise<void> {
     this.#leased = this.#namesOf(dirs);
+    if (this.#queued === undefined && this.#holdsLeased() && existsSync(this.#leaseFile())) return;
     try {
       await this.#flushLease();
     } catch (error) {
@@ -247,12 +255,23 @@ export class ArchiveCache {
       await this.#writing?.catch(() => undefined);
       // names added from now on need the next write
       this.#queued = undefined;
-      const write = writeHeld(this.#leaseFile(), this.#leased);
+      const names = new Set(this.#leased);
+      this.#written = undefined;
+      const write = writeHeld(this.#leaseFile(), names);
       this.#writing = write;
       await write;
+      this.#written = names;
       return readLiveIntents(this.dir);
     })();
     return this.#queued;
+  }
+
+  /** Whether the lease file holds exactly the names leased now, as this host last wrote it. */
+  #holdsLeased(): boolean {
+    const written = this.#written;
+    if (written === undefined || written.size !== this.#leased.size) return false;
+    for (const name of this.#leased) if (!written.has(name)) return false;
+    return true;
   }
 
   #leaseFile(): string {

@@ -4,7 +4,7 @@
 // own file system calls, so no test depends on timing.
 
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -235,6 +235,46 @@ describe('a cache shared by several hosts', () => {
     expect(readdirSync(join(cacheDir, '.leases')).filter((n) => n.endsWith('.tmp'))).toEqual([]);
     expect((await host.reload()).failed).toEqual([]);
     expect(host.get('p')?.plugin.greet('you')).toBe('p greets you');
+  });
+});
+
+describe("a host's own lease", () => {
+  const leaseOf = (): { file: string; ino: number; names: unknown } => {
+    const leases = join(cacheDir, '.leases');
+    const [name] = readdirSync(leases).filter((n) => n.startsWith(`${process.pid}-`));
+    if (name === undefined) throw new Error('no lease of this process');
+    const file = join(leases, name);
+    const held = JSON.parse(readFileSync(file, 'utf8')) as { extractions: string[] };
+    return { file, ino: statSync(file).ino, names: [...held.extractions].sort() };
+  };
+
+  it('is written again only when what it holds changed, or when its file is gone', async () => {
+    const folder = join(root, 'plugins');
+    const p = await zipPlugin(folder, 'p.zip', esmPlugin('p'));
+    const host = makeHost(folder);
+    expect((await host.reload()).added).toEqual(['p']);
+    const first = leaseOf();
+    expect(first.names).toEqual([p]);
+
+    // nothing changed: the same file (a write replaces it with a new one)
+    await host.reload();
+    expect(leaseOf().ino).toBe(first.ino);
+
+    // one more archive: the lease names it
+    const q = await zipPlugin(folder, 'q.zip', esmPlugin('q'));
+    expect((await host.reload()).added).toEqual(['q']);
+    const second = leaseOf();
+    expect(second.names).toEqual([p, q].sort());
+
+    // an archive gone: the lease no longer names its extraction
+    await fsp.rm(join(folder, 'q.zip'));
+    expect((await host.reload()).removed).toEqual(['q']);
+    expect(leaseOf().names).toEqual([p]);
+
+    // the file removed behind the host's back: written again
+    await fsp.rm(leaseOf().file);
+    await host.reload();
+    expect(leaseOf().names).toEqual([p]);
   });
 });
 
