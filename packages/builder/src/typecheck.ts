@@ -206,8 +206,8 @@ const LAST_JS_TYPESCRIPT = 6;
 
 /**
  * Runs tsc with `args` as if in `cwd`: in a worker thread of this process
- * when it can (no second Node start-up: about a tenth of a small project's
- * check), else as a `node` process.
+ * when it can (no second Node start-up: about 100 ms on two shared cores,
+ * some 5% of a small project's check), else as a `node` process.
  */
 function runTsc(tsc: string, args: readonly string[], cwd: string): NodeRun {
   const module = workerModule(tsc);
@@ -252,7 +252,7 @@ function runWorker(module: string, args: readonly string[], cwd: string): NodeRu
   let cancelled = false;
   const exited = new Promise<{ code: number | null; output: string }>((done) => {
     void closed.then(async (code) => {
-      // what the worker wrote before it exited comes after its exit event
+      // its streams end once it has gone: all it wrote has been read then
       await streams;
       if (failure !== undefined) output += `${describe(failure)}\n`;
       if (!cancelled) done({ code, output });
